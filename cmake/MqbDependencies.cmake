@@ -1,0 +1,23 @@
+# Every dependency comes from a Debian package installed by scripts/bootstrap; nothing is fetched
+# at build time.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(simdjson REQUIRED)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+find_package(ZLIB REQUIRED)
+# Only the codec and rules are built for fuzzing; they need nothing below.
+if(NOT MQB_FUZZ)
+  pkg_check_modules(URING REQUIRED IMPORTED_TARGET liburing)
+  pkg_check_modules(WOLFSSL REQUIRED IMPORTED_TARGET wolfssl)
+  find_package(TBB REQUIRED)
+  find_package(tomlplusplus REQUIRED)
+  find_package(CLI11 REQUIRED)
+  find_package(spdlog REQUIRED)
+  find_package(fmt REQUIRED)
+endif()
+if(MQB_BUILD_TESTS AND NOT MQB_FUZZ)
+  find_package(GTest REQUIRED)
+endif()
+if(MQB_BUILD_BENCHMARKS AND NOT MQB_FUZZ)
+  find_package(benchmark REQUIRED)
+endif()
