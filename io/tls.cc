@@ -4,6 +4,7 @@
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
 #include <wolfssl/error-ssl.h>
+#include <wolfssl/wolfcrypt/ecc.h>
 #include <wolfssl/wolfcrypt/error-crypt.h>
 // clang-format on
 
@@ -21,6 +22,12 @@ void InitOnce() {
   static std::once_flag once;
   std::call_once(once, [] { wolfSSL_Init(); });
 }
+
+// wolfSSL's fixed-point ECC cache (FP_ECC) is per thread and must be freed by that thread.
+struct ThreadEccCache {
+  ~ThreadEccCache() { wc_ecc_fp_free(); }
+};
+void TouchThreadCache() { thread_local ThreadEccCache cache; (void)cache; }
 
 bool IsIpLiteral(const std::string& host) {
   unsigned char buf[sizeof(in6_addr)];
@@ -125,6 +132,7 @@ Result<std::shared_ptr<const TlsContext>, std::string> TlsContext::Create(
 
 Result<std::unique_ptr<TlsSession>, std::string> TlsSession::Create(
     std::shared_ptr<const TlsContext> context, std::string_view server_host) {
+  TouchThreadCache();
   std::unique_ptr<TlsSession> self(new TlsSession());
   self->context_ = std::move(context);
   self->ssl_ = wolfSSL_new(self->context_->native());
