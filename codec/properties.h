@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -126,6 +127,9 @@ class Properties {
    public:
     using value_type = Property;
     using difference_type = std::ptrdiff_t;
+    using iterator_category = std::forward_iterator_tag;
+    using reference = const Property&;
+    using pointer = const Property*;
     Iterator() = default;
     const Property& operator*() const { return current_; }
     const Property* operator->() const { return &current_; }
@@ -173,6 +177,9 @@ class UserPropertyRange {
    public:
     using value_type = UserProperty;
     using difference_type = std::ptrdiff_t;
+    using iterator_category = std::input_iterator_tag;
+    using reference = value_type;
+    using pointer = void;
     Iterator() = default;
     UserProperty operator*() const { return {it_->string, it_->value}; }
     Iterator& operator++() {

@@ -9,6 +9,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
+#include <type_traits>
 #include <span>
 #include <string_view>
 
@@ -38,6 +40,11 @@ class SubscriptionList {
   // From caller items; the span must outlive the list.
   SubscriptionList(std::span<const Subscription> items)  // NOLINT: implicit on purpose
       : items_(items), count_(items.size()) {}
+  // From any contiguous range of items (std::array, std::vector); it must outlive the list.
+  template <typename R>
+    requires std::is_convertible_v<const R&, std::span<const Subscription>>
+  SubscriptionList(const R& items)  // NOLINT: implicit on purpose
+      : SubscriptionList(std::span<const Subscription>(items)) {}
   // From a payload validated by the decoder. REQUIRES: well-formed for `version`, `count` items.
   static SubscriptionList FromValidatedPayload(std::span<const uint8_t> payload, size_t count,
                                                ProtocolVersion version) {
@@ -55,6 +62,9 @@ class SubscriptionList {
    public:
     using value_type = Subscription;
     using difference_type = std::ptrdiff_t;
+    using iterator_category = std::input_iterator_tag;
+    using reference = value_type;
+    using pointer = void;
     Iterator() = default;
     Subscription operator*() const;
     Iterator& operator++();

@@ -8,6 +8,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
+#include <type_traits>
 #include <span>
 #include <string_view>
 
@@ -20,6 +22,11 @@ class TopicFilterList {
   TopicFilterList() = default;
   TopicFilterList(std::span<const std::string_view> items)  // NOLINT: implicit on purpose
       : items_(items), count_(items.size()) {}
+  // From any contiguous range of items (std::array, std::vector); it must outlive the list.
+  template <typename R>
+    requires std::is_convertible_v<const R&, std::span<const std::string_view>>
+  TopicFilterList(const R& items)  // NOLINT: implicit on purpose
+      : TopicFilterList(std::span<const std::string_view>(items)) {}
   // REQUIRES: `payload` is a sequence of `count` well-formed length-prefixed strings.
   static TopicFilterList FromValidatedPayload(std::span<const uint8_t> payload, size_t count) {
     TopicFilterList l;
@@ -35,6 +42,9 @@ class TopicFilterList {
    public:
     using value_type = std::string_view;
     using difference_type = std::ptrdiff_t;
+    using iterator_category = std::input_iterator_tag;
+    using reference = value_type;
+    using pointer = void;
     Iterator() = default;
     std::string_view operator*() const;
     Iterator& operator++();

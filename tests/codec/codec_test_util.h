@@ -25,6 +25,17 @@ inline std::string_view Str(std::span<const uint8_t> b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
 
+inline std::string Hex(std::span<const uint8_t> b) {
+  static const char* k = "0123456789abcdef";
+  std::string s;
+  for (uint8_t c : b) {
+    s += k[c >> 4];
+    s += k[c & 15];
+    s += ' ';
+  }
+  return s;
+}
+
 // Encodes `p` with Encode() and checks that EncodedSize() and EncodeParts() agree with it.
 template <typename P>
 Bytes EncodeToVector(const P& p, ProtocolVersion v) {
@@ -71,21 +82,23 @@ P DecodeAs(const Bytes& bytes, ProtocolVersion v) {
   return std::get<P>(*r);
 }
 
+// Round trip: decoding `golden` and encoding the result gives `golden` back.
+inline void ExpectReencodes(const Bytes& golden, ProtocolVersion v) {
+  auto r = DecodePacket(golden, v);
+  ASSERT_TRUE(r.ok()) << ErrcName(r.error());
+  auto size = EncodedSize(*r, v);
+  ASSERT_TRUE(size.ok()) << ErrcName(size.error());
+  Bytes out(*size);
+  auto n = Encode(*r, v, out);
+  ASSERT_TRUE(n.ok()) << ErrcName(n.error());
+  EXPECT_EQ(Hex(out), Hex(golden));
+}
+
 // Error of decoding `bytes` as one packet (kUnspecifiedError if it decoded).
 inline Errc DecodeError(const Bytes& bytes, ProtocolVersion v) {
   auto r = DecodePacket(bytes, v);
   return r.ok() ? Errc::kUnspecifiedError : r.error();
 }
 
-inline std::string Hex(std::span<const uint8_t> b) {
-  static const char* k = "0123456789abcdef";
-  std::string s;
-  for (uint8_t c : b) {
-    s += k[c >> 4];
-    s += k[c & 15];
-    s += ' ';
-  }
-  return s;
-}
 
 }  // namespace mqb::codec::test
