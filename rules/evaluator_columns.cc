@@ -1,0 +1,192 @@
+// Evaluator: the event columns of a message (REFERENCE.md section 7, "message.publish columns",
+// and section 4 for the bridge source event).
+#include <chrono>
+#include <cstdlib>
+#include <string>
+
+#include "rules/evaluator.h"
+
+namespace mqb::rules {
+
+namespace {
+
+Value Str(std::string_view s) { return Value::StringRef(s); }
+
+Value Flags(Arena& arena, const MessageInput& in) {
+  MapBuilder b(arena, 2);
+  b.Put("dup", Value::Bool(in.dup));
+  b.Put("retain", Value::Bool(in.retain));
+  return b.Finish();
+}
+
+Value PubProps(Arena& arena, const MessageInput& in) {
+  MapBuilder b(arena, in.pub_props.size() + 2);
+  for (const PubProp& p : in.pub_props) {
+    b.Put(p.name, p.is_number ? Value::Int(p.number) : Str(p.text));
+  }
+  if (!in.user_properties.empty()) {
+    MapBuilder up(arena, in.user_properties.size());
+    ArrayBuilder pairs(arena, in.user_properties.size());
+    for (const auto& [k, v] : in.user_properties) {
+      up.Put(k, Str(v));  // the last value of a repeated key wins, as in EMQX's map
+      MapBuilder pair(arena, 2);
+      pair.Put("key", Str(k));
+      pair.Put("value", Str(v));
+      pairs.Push(pair.Finish());
+    }
+    b.Put("User-Property", up.Finish());
+    b.Put("User-Property-Pairs", pairs.Finish());
+  }
+  return b.Finish();
+}
+
+}  // namespace
+
+Value Evaluator::Column(std::string_view name) {
+  const MessageInput& in = *input_;
+  if (in.extra_columns.is_map()) {
+    for (const MapEntry& e : in.extra_columns.AsMap()) {
+      if (e.key == name) {
+        return e.value;
+      }
+    }
+  }
+  switch (name.size()) {
+    case 2:
+      if (name == "id") return in.id.empty() ? Value() : Str(in.id);
+      break;
+    case 3:
+      if (name == "qos") return Value::Int(in.qos);
+      if (name == "dup" && in.event == EventKind::kBridgeSource) return Value::Bool(in.dup);
+      break;
+    case 4:
+      if (name == "node") return Str(in.node);
+      break;
+    case 5:
+      if (name == "topic") return Str(in.topic);
+      if (name == "event") {
+        return in.event == EventKind::kBridgeSource ? Str(in.hookpoint) : Str("message.publish");
+      }
+      if (name == "flags" && in.event == EventKind::kMessagePublish) return Flags(arena_, in);
+      break;
+    case 6:
+      if (name == "retain" && in.event == EventKind::kBridgeSource) return Value::Bool(in.retain);
+      if (name == "server" && in.event == EventKind::kBridgeSource) return Str(in.server);
+      break;
+    case 7:
+      if (name == "payload") return Str(in.payload);
+      break;
+    case 8:
+      if (name == "clientid" && in.event == EventKind::kMessagePublish) return Str(in.clientid);
+      if (name == "username" && in.event == EventKind::kMessagePublish) {
+        return in.has_username ? Str(in.username) : Value();
+      }
+      if (name == "peerhost" && in.event == EventKind::kMessagePublish) return Str(in.peerhost);
+      if (name == "peername" && in.event == EventKind::kMessagePublish) return Str(in.peername);
+      if (name == "metadata") {
+        MapBuilder b(arena_, 1);
+        b.Put("rule_id", Str(program_->rule_id()));
+        return b.Finish();
+      }
+      break;
+    case 9:
+      if (name == "pub_props") return PubProps(arena_, in);
+      if (name == "timestamp") return Value::Int(in.timestamp_ms);
+      break;
+    case 12:
+      if (name == "client_attrs" && in.event == EventKind::kMessagePublish) {
+        return Value::EmptyMap();
+      }
+      break;
+    case 19:
+      if (name == "publish_received_at" && in.event == EventKind::kMessagePublish) {
+        return Value::Int(in.received_at_ms);
+      }
+      if (name == "message_received_at" && in.event == EventKind::kBridgeSource) {
+        return Value::Int(in.received_at_ms);
+      }
+      break;
+    default:
+      break;
+  }
+  return Value();
+}
+
+Value Evaluator::Columns() {
+  if (all_columns_done_) {
+    return all_columns_;
+  }
+  static constexpr std::string_view kPublish[] = {
+      "event",   "id",        "clientid", "username", "payload",
+      "peerhost", "peername", "topic",    "qos",      "flags",
+      "pub_props", "publish_received_at", "client_attrs", "timestamp", "node", "metadata"};
+  static constexpr std::string_view kBridge[] = {
+      "event", "id",        "server",  "topic", "qos", "dup", "retain", "pub_props", "payload",
+      "message_received_at", "timestamp", "node", "metadata"};
+  MapBuilder b(arena_, 20);
+  std::span<const std::string_view> names =
+      input_->event == EventKind::kBridgeSource ? std::span<const std::string_view>(kBridge)
+                                                : std::span<const std::string_view>(kPublish);
+  for (std::string_view n : names) {
+    Value v = Column(n);
+    if (!v.is_undefined()) {
+      b.Put(n, v);
+    }
+  }
+  if (input_->extra_columns.is_map()) {
+    for (const MapEntry& e : input_->extra_columns.AsMap()) {
+      if (!e.value.is_undefined()) {
+        b.Put(e.key, e.value);
+      }
+    }
+  }
+  all_columns_ = b.Finish();
+  all_columns_done_ = true;
+  return all_columns_;
+}
+
+Result<Value, EvalError> Evaluator::DecodedPayload() {
+  if (payload_done_) {
+    return payload_decoded_;
+  }
+  Value raw = payload_raw_;
+  if (!raw.is_string()) {
+    // Already structured (a tester context may give an object) or absent.
+    payload_decoded_ = raw;
+    payload_done_ = true;
+    return raw;
+  }
+  bool padded = input_->payload_padded && raw.AsString().data() == input_->payload.data();
+  auto r = json_.Decode(raw.AsString(), arena_, padded);
+  if (!r.ok()) {
+    std::string preview(raw.AsString().substr(0, 64));
+    return Err(EvalError{EvalError::Kind::kDecodeJson,
+                         "payload is not valid JSON (" + r.error().message + "): " + preview});
+  }
+  payload_decoded_ = r.value();
+  payload_done_ = true;
+  return payload_decoded_;
+}
+
+int64_t Evaluator::NowNanos() {
+  if (options_.clock_ns != nullptr) {
+    return options_.clock_ns();
+  }
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::optional<std::string_view> Evaluator::GetEnv(std::string_view name) {
+  if (options_.getenv != nullptr) {
+    return options_.getenv(name);
+  }
+  std::string n(name);
+  const char* v = std::getenv(n.c_str());
+  if (v == nullptr) {
+    return std::nullopt;
+  }
+  return std::string_view(v);
+}
+
+}  // namespace mqb::rules
