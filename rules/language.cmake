@@ -8,4 +8,5 @@ set(MQB_RULES_LANGUAGE_SOURCES
   evaluator_columns.cc
   evaluator_expr.cc
   sql_tester.cc
+  template.cc
 )
