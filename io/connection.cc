@@ -224,6 +224,11 @@ SendStatus Connection::Send(std::span<const uint8_t> bytes) {
   return QueuePlain(bytes.data(), bytes.size());
 }
 
+SendStatus Connection::SendAlways(std::span<const uint8_t> bytes) {
+  if (state_ == State::kClosing || state_ == State::kClosed) return SendStatus::kClosed;
+  return QueuePlain(bytes.data(), bytes.size());
+}
+
 SendStatus Connection::Sendv(std::span<const iovec> parts) {
   if (state_ == State::kClosing || state_ == State::kClosed) return SendStatus::kClosed;
   size_t total = 0;

@@ -80,6 +80,9 @@ class Connection {
 
   SendStatus Send(std::span<const uint8_t> bytes);
   SendStatus Sendv(std::span<const iovec> parts);
+  // Queues regardless of the bound: for small protocol control frames (acks, pings) whose
+  // volume the protocol itself limits. kClosed if closing or closed.
+  SendStatus SendAlways(std::span<const uint8_t> bytes);
   // True if `bytes` more would currently be accepted by Send.
   bool CanSend(size_t bytes) const;
   size_t queued_bytes() const;
