@@ -1,0 +1,79 @@
+// Broker: the embedded MQTT broker on the network. Runs a BrokerCore on one io::Reactor thread
+// with TCP and TLS listeners (io::Listener, io::Connection, io::TlsContext).
+//
+//   auto broker = Broker::Start(MakeBrokerOptions(config.broker), config.broker.listeners);
+//   uint16_t port = broker.value()->ports()[0];   // port 0 in a listener: kernel-chosen
+//   ...
+//   broker.value()->Stop();                        // or destroy it
+//
+// Every core call happens on the reactor thread. Connections closed by the core while it is
+// running (takeover, protocol errors) are reported back to it only after the call returns, so the
+// core never sees re-entrant callbacks.
+//
+// Thread-safety: Start/Stop/destructor from one owning thread; Republish, counters() and
+// client_count() from any thread (they hop onto the reactor thread).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "base/result.h"
+#include "engine/broker/broker_core.h"
+#include "engine/config.h"
+
+namespace mqb::io {
+class Reactor;
+}
+
+namespace mqb::engine::broker {
+
+// BrokerOptions from the [broker] config section (other keys keep their defaults).
+BrokerOptions MakeBrokerOptions(const BrokerConfig& config);
+
+class Broker {
+ public:
+  // Binds every listener, then starts the reactor thread. `hook` (may be null) must outlive the
+  // broker. Errors (bind failure, bad TLS files, bad password/ACL file) are human readable.
+  static Result<std::unique_ptr<Broker>, std::string> Start(
+      BrokerOptions options, const std::vector<ListenerConfig>& listeners,
+      PublishHook* hook = nullptr);
+  ~Broker();
+  Broker(const Broker&) = delete;
+  Broker& operator=(const Broker&) = delete;
+
+  // Tells 5.0 clients "server shutting down", closes every connection, joins the thread.
+  void Stop();
+
+  // The bound port of each listener, in configuration order.
+  const std::vector<uint16_t>& ports() const { return ports_; }
+
+  // Any thread: the republish entry point (BrokerCore::Inject), asynchronous.
+  void Republish(InjectRequest request);
+  // Any thread: a snapshot of the counters / number of connections (waits for the reactor).
+  BrokerCounters counters();
+  size_t client_count();
+
+ private:
+  class Conn;
+  Broker() = default;
+  void Tick();
+  void EnterCore() { ++depth_; }
+  void LeaveCore();
+  void Closed(Conn* conn);
+
+  BrokerOptions options_;
+  std::unique_ptr<Authenticator> auth_;
+  std::unique_ptr<BrokerCore> core_;
+  std::unique_ptr<io::Reactor> reactor_;
+  std::thread thread_;
+  std::vector<uint16_t> ports_;
+  std::unordered_set<Conn*> conns_;
+  std::vector<Conn*> deferred_closed_;
+  int depth_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace mqb::engine::broker
