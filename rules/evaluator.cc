@@ -43,7 +43,7 @@ EvalStatus Evaluator::Evaluate(const RuleProgram& program, const MessageInput& i
   where_rejected_ = false;
   std::string_view hook =
       input.event == EventKind::kBridgeSource ? input.hookpoint : input.topic;
-  if (!program.MatchesFrom(hook)) {
+  if (!program.MatchesFrom(hook, input.event == EventKind::kBridgeSource)) {
     return EvalStatus::kNoMatch;
   }
   payload_raw_ = Column("payload");

@@ -19,9 +19,10 @@ Result<std::shared_ptr<const RuleProgram>, CompileError> RuleProgram::Compile(
   return std::shared_ptr<const RuleProgram>(std::move(program));
 }
 
-bool RuleProgram::MatchesFrom(std::string_view topic) const {
+bool RuleProgram::MatchesFrom(std::string_view topic, bool is_bridge_event) const {
   for (const std::string& f : stmt_->from) {
-    if (f == topic || MatchTopic(topic, f)) {
+    bool event_name = f.rfind("$events/", 0) == 0 || f.rfind("$bridges/", 0) == 0;
+    if (is_bridge_event ? (event_name && f == topic) : (!event_name && MatchTopic(topic, f))) {
       return true;
     }
   }

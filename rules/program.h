@@ -36,9 +36,10 @@ class RuleProgram {
   const std::string& rule_id() const { return rule_id_; }
   const std::string& sql() const { return sql_; }
 
-  // True if `topic` (a message topic, or an event/bridge hookpoint) matches a FROM entry:
-  // MQTT wildcard match for filters, exact match for "$events/..." and "$bridges/..." names.
-  bool MatchesFrom(std::string_view topic) const;
+  // True if the message triggers this rule. A message.publish matches the FROM topic filters
+  // (MQTT wildcards; entries naming "$events/..." or "$bridges/..." never match a publish); a
+  // bridge source event matches a FROM entry equal to its hookpoint ("$bridges/mqtt:<name>").
+  bool MatchesFrom(std::string_view topic_or_hookpoint, bool is_bridge_event) const;
 
   RuleProgram(const RuleProgram&) = delete;
   RuleProgram& operator=(const RuleProgram&) = delete;
