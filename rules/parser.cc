@@ -213,8 +213,9 @@ class Parser {
   }
 
   bool ParseAlias(Field* f) {
-    if (cur_.kind != TokenKind::kIdent && cur_.kind != TokenKind::kQuotedIdent &&
-        cur_.kind != TokenKind::kString) {
+    if ((cur_.kind != TokenKind::kIdent && cur_.kind != TokenKind::kQuotedIdent &&
+         cur_.kind != TokenKind::kString) ||
+        (cur_.kind == TokenKind::kIdent && IsReserved(cur_.text))) {
       Expected("an alias name after AS");
       return false;
     }

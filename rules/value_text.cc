@@ -98,7 +98,10 @@ void AppendJsonFloat(double d, std::string* out) {
     return;
   }
   char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof(buf), d);
+  double mag = std::fabs(d);
+  bool fixed = mag == 0 || (mag >= 1e-5 && mag < 1e16);
+  auto r = std::to_chars(buf, buf + sizeof(buf), d,
+                         fixed ? std::chars_format::fixed : std::chars_format::scientific);
   std::string_view s(buf, r.ptr - buf);
   out->append(s);
   if (s.find_first_of(".en") == std::string_view::npos) {
