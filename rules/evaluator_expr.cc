@@ -35,7 +35,7 @@ Result<Value, EvalError> Evaluator::Eval(const Expr& e) {
         return Err(EvalError::Exception("invalid range [" + std::to_string(e.range_begin) +
                                         ".." + std::to_string(e.range_end) + "]"));
       }
-      if (e.range_end - e.range_begin >= 1000000) {
+      if (e.range_end - e.range_begin >= 100000) {
         return Err(EvalError::Exception("range too large"));
       }
       size_t n = static_cast<size_t>(e.range_end - e.range_begin + 1);

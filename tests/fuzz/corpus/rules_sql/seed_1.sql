@@ -1,0 +1,1 @@
+SELECT topic, payload FROM "temp_hum/emqx"

@@ -1,0 +1,1 @@
+SELECT eq(1, 1.0), div(7, 2), mod(-7, 2) FROM "t/#" WHERE payload.a.b[3] = 'x'

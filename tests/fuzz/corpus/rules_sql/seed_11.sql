@@ -1,0 +1,1 @@
+SELECT topic AS "pub/${topic}", ${payload.a} FROM "t/#"

@@ -1,0 +1,1 @@
+SELECT * FROM "$bridges/mqtt:source-d1f51e81"

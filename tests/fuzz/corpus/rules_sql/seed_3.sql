@@ -1,0 +1,1 @@
+SELECT payload.a.b[2] as x, payload.a.b[-1], payload.a.b[1..2] as s FROM "t/#" WHERE x > 1

@@ -1,0 +1,1 @@
+SELECT payload.s.k as k, 'lit' as meta.info, 1 as c[0], 2 as c[-0] FROM 't/+', "x" WHERE k = '1'

@@ -1,0 +1,1 @@
+FOREACH payload.a.b as e DO e, clientid INCASE e != 'x' FROM "t/#" WHERE qos IN (0, 1)

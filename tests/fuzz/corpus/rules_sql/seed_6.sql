@@ -1,0 +1,1 @@
+SELECT CASE WHEN qos = 1 THEN 'one' ELSE 'other' END as q, CASE qos WHEN 1 THEN 2 END FROM "#"

@@ -1,0 +1,1 @@
+SELECT 1 + 2 * 3 div 2 mod 5 - -1 / 2.0 as n, 'a' + topic + 1 as s FROM "t/a" WHERE NOT topic =~ 'x/#' AND (qos > 0 OR false)

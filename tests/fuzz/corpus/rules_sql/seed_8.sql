@@ -1,0 +1,1 @@
+FOREACH [1..10] as i DO i * i as sq FROM "t/#"

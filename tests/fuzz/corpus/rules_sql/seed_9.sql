@@ -1,0 +1,1 @@
+SELECT pub_props.'User-Property'.k as k, flags.retain, "clientid" FROM "t/#" -- comment
