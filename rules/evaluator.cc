@@ -227,7 +227,7 @@ Result<Value, EvalError> Evaluator::EvalPath(const Path& p) {
     if (v.is_undefined()) {
       return v;
     }
-    auto d = Descend(v, root && p.root == "payload");
+    auto d = Descend(v, root && p.root_is_payload);
     if (!d.ok()) {
       return d;
     }

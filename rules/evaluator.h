@@ -100,6 +100,7 @@ class Evaluator final : private EvalContext {
   EvaluatorOptions options_;
   Arena arena_;
   JsonDecoder json_;
+  JsonDecoder payload_json_;  // the payload only, decoded in place once per message
   std::vector<Value> outputs_;
   EvalError error_;
   const RuleProgram* program_ = nullptr;

@@ -157,7 +157,7 @@ Result<Value, EvalError> Evaluator::DecodedPayload() {
     return raw;
   }
   bool padded = input_->payload_padded && raw.AsString().data() == input_->payload.data();
-  auto r = json_.Decode(raw.AsString(), arena_, padded);
+  auto r = payload_json_.DecodeInPlace(raw.AsString(), arena_, padded);
   if (!r.ok()) {
     std::string preview(raw.AsString().substr(0, 64));
     return Err(EvalError{EvalError::Kind::kDecodeJson,

@@ -34,6 +34,7 @@ struct PathStep {
 struct Path {
   std::string_view root;
   std::vector<PathStep> steps;
+  bool root_is_payload = false;  // root == "payload" (set by the parser)
 };
 
 enum class ExprKind : uint8_t {

@@ -621,6 +621,7 @@ class Parser {
       case TokenKind::kQuotedIdent: {
         auto e = NewExpr(ExprKind::kPath, at);
         e->path.root = Intern(cur_.text);
+        e->path.root_is_payload = cur_.text == "payload";
         Shift();
         return e;
       }
@@ -673,6 +674,7 @@ class Parser {
     }
     auto e = NewExpr(ExprKind::kPath, at);
     e->path.root = Intern(root);
+    e->path.root_is_payload = root == "payload";
     return e;
   }
 

@@ -233,9 +233,16 @@ class JsonDecoder {
   // (SIMDJSON_PADDING = 64 readable bytes) follows text.end(), and no copy is made; otherwise the
   // text is copied into an internal padded buffer. Error: EvalError kind kDecodeJson.
   Result<Value, EvalError> Decode(std::string_view text, Arena& arena, bool padded = false);
+  // Like Decode, but strings and keys point into this decoder's internal buffers instead of
+  // being copied into the arena: they stay valid only until the next Decode*/DecodeInPlace call
+  // on this decoder (or its destruction). Arrays and maps still live in the arena. Faster; the
+  // evaluator uses a dedicated decoder this way for the message payload.
+  Result<Value, EvalError> DecodeInPlace(std::string_view text, Arena& arena, bool padded = false);
 
  private:
   struct Impl;
+  Result<Value, EvalError> DecodeImpl(std::string_view text, Arena& arena, bool padded,
+                                      bool copy_strings);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -20,16 +20,18 @@ JsonDecoder::~JsonDecoder() = default;
 
 namespace {
 
+template <bool kCopy>
 Value Convert(simdjson::dom::element e, Arena& arena);
 
+template <bool kCopy>
 Value ConvertObject(simdjson::dom::object obj, Arena& arena) {
   size_t n = obj.size();
   MapEntry* entries = arena.AllocateArray<MapEntry>(n);
   size_t count = 0;
   if (n <= 16) {
     for (auto field : obj) {
-      std::string_view key = arena.CopyString(field.key);
-      Value v = Convert(field.value, arena);
+      std::string_view key = kCopy ? arena.CopyString(field.key) : field.key;
+      Value v = Convert<kCopy>(field.value, arena);
       size_t i = 0;
       for (; i < count; ++i) {
         if (entries[i].key == key) {
@@ -45,8 +47,8 @@ Value ConvertObject(simdjson::dom::object obj, Arena& arena) {
     std::unordered_map<std::string_view, size_t> index;
     index.reserve(n);
     for (auto field : obj) {
-      std::string_view key = arena.CopyString(field.key);
-      Value v = Convert(field.value, arena);
+      std::string_view key = kCopy ? arena.CopyString(field.key) : field.key;
+      Value v = Convert<kCopy>(field.value, arena);
       auto [it, inserted] = index.emplace(key, count);
       if (inserted) {
         entries[count++] = MapEntry{key, v};
@@ -58,6 +60,7 @@ Value ConvertObject(simdjson::dom::object obj, Arena& arena) {
   return Value::MapRef(entries, count);
 }
 
+template <bool kCopy>
 Value Convert(simdjson::dom::element e, Arena& arena) {
   switch (e.type()) {
     case simdjson::dom::element_type::ARRAY: {
@@ -66,12 +69,12 @@ Value Convert(simdjson::dom::element e, Arena& arena) {
       Value* items = arena.AllocateArray<Value>(n);
       size_t i = 0;
       for (simdjson::dom::element child : arr) {
-        items[i++] = Convert(child, arena);
+        items[i++] = Convert<kCopy>(child, arena);
       }
       return Value::ArrayRef(items, i);
     }
     case simdjson::dom::element_type::OBJECT:
-      return ConvertObject(e.get_object().value_unsafe(), arena);
+      return ConvertObject<kCopy>(e.get_object().value_unsafe(), arena);
     case simdjson::dom::element_type::INT64:
       return Value::Int(e.get_int64().value_unsafe());
     case simdjson::dom::element_type::UINT64:
@@ -79,7 +82,11 @@ Value Convert(simdjson::dom::element e, Arena& arena) {
     case simdjson::dom::element_type::DOUBLE:
       return Value::Float(e.get_double().value_unsafe());
     case simdjson::dom::element_type::STRING:
-      return Value::String(arena, e.get_string().value_unsafe());
+      if constexpr (kCopy) {
+        return Value::String(arena, e.get_string().value_unsafe());
+      } else {
+        return Value::StringRef(e.get_string().value_unsafe());
+      }
     case simdjson::dom::element_type::BOOL:
       return Value::Bool(e.get_bool().value_unsafe());
     case simdjson::dom::element_type::NULL_VALUE:
@@ -91,6 +98,16 @@ Value Convert(simdjson::dom::element e, Arena& arena) {
 }  // namespace
 
 Result<Value, EvalError> JsonDecoder::Decode(std::string_view text, Arena& arena, bool padded) {
+  return DecodeImpl(text, arena, padded, true);
+}
+
+Result<Value, EvalError> JsonDecoder::DecodeInPlace(std::string_view text, Arena& arena,
+                                                    bool padded) {
+  return DecodeImpl(text, arena, padded, false);
+}
+
+Result<Value, EvalError> JsonDecoder::DecodeImpl(std::string_view text, Arena& arena, bool padded,
+                                                 bool copy_strings) {
   const char* buf = text.data();
   if (!padded) {
     std::string& p = impl_->padded;
@@ -108,7 +125,7 @@ Result<Value, EvalError> JsonDecoder::Decode(std::string_view text, Arena& arena
   if (error) {
     return Err(EvalError{EvalError::Kind::kDecodeJson, simdjson::error_message(error)});
   }
-  return Convert(doc, arena);
+  return copy_strings ? Convert<true>(doc, arena) : Convert<false>(doc, arena);
 }
 
 }  // namespace mqb::rules
