@@ -161,11 +161,7 @@ void BrokerCore::HandleConnect(Client& c, const codec::Frame& frame, TimePoint n
   if (it != sessions_.end() && it->second->client != nullptr) {
     Client* old = it->second->client;
     ++counters_.takeovers;
-    if (old->version == ProtocolVersion::kV5) {
-      codec::Disconnect d;
-      d.reason_code = ReasonCode::kSessionTakenOver;
-      Send(*old, d);
-    }
+    if (old->version == ProtocolVersion::kV5) SendDisconnect(*old, ReasonCode::kSessionTakenOver);
     Shutdown(*old, now, true);
     it = sessions_.find(client_id);  // the old session may have ended
   }

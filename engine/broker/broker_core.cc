@@ -3,6 +3,7 @@
 #include "engine/broker/broker_core.h"
 
 #include <algorithm>
+#include <array>
 
 #include "codec/decoder.h"
 #include "codec/encoder.h"
@@ -114,11 +115,22 @@ void BrokerCore::ProtocolError(Client& c, ReasonCode rc, TimePoint now) {
   if (c.state == Client::State::kClosed) return;
   ++counters_.protocol_errors;
   if (c.state == Client::State::kConnected && c.version == codec::ProtocolVersion::kV5) {
-    codec::Disconnect d;
-    d.reason_code = codec::IsValidDisconnectReasonCode(rc) ? rc : ReasonCode::kProtocolError;
-    Send(c, d);
+    SendDisconnect(c, codec::IsValidDisconnectReasonCode(rc) ? rc : ReasonCode::kProtocolError);
   }
   Shutdown(c, now, true);
+}
+
+void BrokerCore::SendDisconnect(Client& c, ReasonCode rc) {
+  codec::Disconnect d;
+  d.reason_code = rc;
+  std::array<uint8_t, 96> buf;
+  codec::PropertyWriter w(buf);
+  w.AddString(codec::PropertyId::kReasonString, codec::ReasonCodeName(rc));
+  auto props = w.Finish(codec::PropertyContext::kDisconnect);
+  if (props.ok() && (c.maximum_packet_size == 0 || c.maximum_packet_size >= 5 + props.value().size_bytes())) {
+    d.properties = props.value();
+  }
+  Send(c, d);
 }
 
 void BrokerCore::Shutdown(Client& c, TimePoint now, bool close_transport) {
@@ -202,9 +214,7 @@ void BrokerCore::CloseAll(TimePoint now) {
   std::vector<Client*> all(clients_.begin(), clients_.end());
   for (Client* c : all) {
     if (c->state == Client::State::kConnected && c->version == codec::ProtocolVersion::kV5) {
-      codec::Disconnect d;
-      d.reason_code = ReasonCode::kServerShuttingDown;
-      Send(*c, d);
+      SendDisconnect(*c, ReasonCode::kServerShuttingDown);
     }
     Shutdown(*c, now, true);
   }

@@ -129,6 +129,9 @@ class BrokerCore {
 
   // Output of control packets; false if the transport refused them.
   bool Send(Client& c, const codec::Packet& packet);
+  // 5.0 DISCONNECT with `rc` and a Reason String naming it (some clients, e.g. paho 1.6, read
+  // the reason code only when properties follow it).
+  void SendDisconnect(Client& c, codec::ReasonCode rc);
 
   BrokerOptions options_;
   const Authenticator* auth_;
