@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <string>
 #include <thread>
 #include <vector>
@@ -315,6 +316,88 @@ TEST(BrokerScaleTest, ThousandConcurrentConnections) {
   EXPECT_EQ(ok, kClients);
   for (int fd : fds) close(fd);
   close(pub);
+}
+
+// One whole packet: {first byte, body}; first byte 0 on EOF/timeout.
+std::pair<uint8_t, std::string> ReadPacket(int fd) {
+  std::string h = ReadN(fd, 1);
+  if (h.empty()) return {0, ""};
+  size_t len = 0, mul = 1;
+  for (int i = 0; i < 4; ++i) {
+    std::string b = ReadN(fd, 1);
+    if (b.empty()) return {0, ""};
+    len += (static_cast<uint8_t>(b[0]) & 127) * mul;
+    mul *= 128;
+    if ((static_cast<uint8_t>(b[0]) & 128) == 0) break;
+  }
+  return {static_cast<uint8_t>(h[0]), ReadN(fd, len)};
+}
+
+TEST(BrokerFloodTest, StuckSubscriberOnlyLosesItsOwnQos0) {
+  BrokerOptions o;
+  o.max_queued_messages = 100;
+  auto broker = StartBroker(o);
+  ASSERT_NE(broker, nullptr);
+  uint16_t port = broker->ports()[0];
+  // A subscriber that never reads, with a small receive buffer.
+  int stuck = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int small = 4096;
+  setsockopt(stuck, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(stuck, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+  timeval tv{10, 0};
+  setsockopt(stuck, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  ASSERT_TRUE(SendAll(stuck, Connect311("stuck")));
+  ASSERT_EQ(ReadN(stuck, 4).size(), 4u);
+  ASSERT_TRUE(SendAll(stuck, std::string("\x82\x0c\x00\x01\x00\x07" "flood/#\x00", 14)));
+  ASSERT_EQ(ReadN(stuck, 5).size(), 5u);
+  // A well-behaved subscriber: flood/# at QoS 0 and "marker" at QoS 1.
+  int good = Dial(port);
+  ASSERT_TRUE(SendAll(good, Connect311("good")));
+  ASSERT_EQ(ReadN(good, 4).size(), 4u);
+  ASSERT_TRUE(SendAll(good, std::string("\x82\x15\x00\x01\x00\x07" "flood/#\x00\x00\x06" "marker\x01", 23)));
+  ASSERT_EQ(ReadN(good, 6).size(), 6u);
+
+  std::atomic<int> flood_seen{0};
+  std::atomic<bool> marker_seen{false};
+  std::thread reader([&] {
+    while (!marker_seen) {
+      auto [type, body] = ReadPacket(good);
+      if (type == 0) return;
+      if ((type >> 4) == 3 && body.size() > 8 && body.compare(2, 6, "marker") == 0) {
+        marker_seen = true;
+      } else if ((type >> 4) == 3) {
+        ++flood_seen;
+      }
+    }
+  });
+  int pub = Dial(port);
+  ASSERT_TRUE(SendAll(pub, Connect311("flooder")));
+  ASSERT_EQ(ReadN(pub, 4).size(), 4u);
+  const std::string payload(4000, 'f');
+  std::string one = std::string("\x30\xa9\x1f\x00\x07" "flood/x", 12) + payload;  // 4009 bytes
+  std::string batch;
+  for (int i = 0; i < 50; ++i) batch += one;
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(SendAll(pub, batch));  // 5,000 x 4 KB = 20 MB
+  ASSERT_TRUE(SendAll(pub, std::string("\x32\x0b\x00\x06" "marker\x00\x09!", 13)));
+  EXPECT_EQ(ReadN(pub, 4), std::string("\x40\x02\x00\x09", 4));
+  reader.join();
+  EXPECT_TRUE(marker_seen);
+  EXPECT_GT(flood_seen.load(), 0);
+  auto counters = broker->counters();
+  EXPECT_GT(counters.dropped_send_buffer_full, 0u);
+  EXPECT_EQ(counters.publishes_received, 5001u);
+  // The broker still answers new clients.
+  int late = Dial(port);
+  ASSERT_TRUE(SendAll(late, Connect311("late") + std::string("\xc0\x00", 2)));
+  EXPECT_EQ(ReadN(late, 6), std::string("\x20\x02\x00\x00\xd0\x00", 6));
+  close(late);
+  close(pub);
+  close(good);
+  close(stuck);
 }
 
 // --- authentication and TLS --------------------------------------------------------------------
