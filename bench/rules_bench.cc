@@ -155,6 +155,22 @@ void BM_TemplateRenderPayload(benchmark::State& state) {
 }
 BENCHMARK(BM_TemplateRenderPayload);
 
+// JSON decoding of the ~100-byte payload alone (simdjson DOM + conversion to Values), the
+// floor under any rule that reads payload fields.
+void BM_DecodePayload100(benchmark::State& state) {
+  Padded pl(kPayload100);
+  Arena arena;
+  JsonDecoder json;
+  for (auto _ : state) {
+    arena.Reset();
+    auto r = json.DecodeInPlace(pl.view, arena, true);
+    benchmark::DoNotOptimize(r.ok());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(kPayload100.size()));
+}
+BENCHMARK(BM_DecodePayload100);
+
 // Compilation cost (once per rule, not per message), for reference.
 void BM_Compile(benchmark::State& state) {
   for (auto _ : state) {

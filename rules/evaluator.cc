@@ -221,7 +221,7 @@ Result<Value, EvalError> Evaluator::Descend(Value v, bool is_payload_root) {
 }
 
 Result<Value, EvalError> Evaluator::EvalPath(const Path& p) {
-  Value v = Lookup(p.root);
+  Value v = p.may_be_shadowed ? Lookup(p.root) : Column(p.root);
   bool root = true;
   for (const PathStep& s : p.steps) {
     if (v.is_undefined()) {

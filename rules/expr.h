@@ -35,6 +35,9 @@ struct Path {
   std::string_view root;
   std::vector<PathStep> steps;
   bool root_is_payload = false;  // root == "payload" (set by the parser)
+  // False when no field alias (nor a FOREACH element name) of the statement can bind `root`, so
+  // a read goes straight to the event columns (set by RuleProgram::Compile).
+  bool may_be_shadowed = true;
 };
 
 enum class ExprKind : uint8_t {
@@ -85,12 +88,19 @@ struct Field {
 };
 
 struct Statement {
+  // A FROM entry, classified once at compile time.
+  struct FromEntry {
+    std::string filter;
+    bool event_name = false;  // "$events/..." or "$bridges/...": matched by name, events only
+    bool wildcard = false;    // contains + or #
+  };
   bool foreach = false;
   std::vector<Field> fields;     // SELECT fields, or FOREACH fields (last = collection)
   std::vector<Field> do_fields;  // FOREACH ... DO
   std::unique_ptr<Expr> incase;  // FOREACH ... INCASE
   std::unique_ptr<Expr> where;
   std::vector<std::string> from;
+  std::vector<FromEntry> from_entries;  // filled by RuleProgram::Compile
 };
 
 }  // namespace mqb::rules

@@ -14,19 +14,78 @@ Result<std::shared_ptr<const RuleProgram>, CompileError> RuleProgram::Compile(
     return Err(stmt.error());
   }
   program->stmt_ = std::move(stmt).value();
+  program->Bind();
   program->rule_id_ = options.rule_id;
   program->sql_.assign(sql);
   return std::shared_ptr<const RuleProgram>(std::move(program));
 }
 
 bool RuleProgram::MatchesFrom(std::string_view topic, bool is_bridge_event) const {
-  for (const std::string& f : stmt_->from) {
-    bool event_name = f.rfind("$events/", 0) == 0 || f.rfind("$bridges/", 0) == 0;
-    if (is_bridge_event ? (event_name && f == topic) : (!event_name && MatchTopic(topic, f))) {
+  for (const Statement::FromEntry& f : stmt_->from_entries) {
+    if (f.event_name != is_bridge_event) {
+      continue;
+    }
+    if (f.wildcard && !f.event_name ? MatchTopic(topic, f.filter) : f.filter == topic) {
       return true;
     }
   }
   return false;
+}
+
+namespace {
+
+void MarkPaths(Expr* e, const std::vector<std::string_view>& bound) {
+  if (e == nullptr) {
+    return;
+  }
+  if (e->kind == ExprKind::kPath) {
+    e->path.may_be_shadowed = false;
+    for (std::string_view b : bound) {
+      if (b == e->path.root) {
+        e->path.may_be_shadowed = true;
+      }
+    }
+  }
+  for (auto& a : e->args) {
+    MarkPaths(a.get(), bound);
+  }
+  for (auto& o : e->owned) {
+    MarkPaths(o.get(), bound);
+  }
+}
+
+}  // namespace
+
+void RuleProgram::Bind() {
+  Statement& st = *stmt_;
+  for (const std::string& f : st.from) {
+    Statement::FromEntry e;
+    e.filter = f;
+    e.event_name = f.rfind("$events/", 0) == 0 || f.rfind("$bridges/", 0) == 0;
+    e.wildcard = HasWildcard(f);
+    st.from_entries.push_back(std::move(e));
+  }
+  // Names any field can bind: aliases (explicit or derived) and the FOREACH element name.
+  std::vector<std::string_view> bound;
+  bound.push_back("item");
+  for (const auto* fields : {&st.fields, &st.do_fields}) {
+    for (const Field& f : *fields) {
+      if (f.star) {
+        continue;
+      }
+      bound.push_back(f.alias.root);
+    }
+  }
+  for (auto* fields : {&st.fields, &st.do_fields}) {
+    for (Field& f : *fields) {
+      MarkPaths(f.expr.get(), bound);
+      for (auto& o : f.owned) {
+        MarkPaths(o.get(), bound);
+      }
+    }
+  }
+  MarkPaths(st.incase.get(), bound);
+  MarkPaths(st.where.get(), bound);
 }
 
 }  // namespace mqb::rules

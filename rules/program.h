@@ -46,6 +46,8 @@ class RuleProgram {
   RuleProgram() = default;
 
  private:
+  // Compile-time analysis: classifies FROM entries and marks paths no alias can shadow.
+  void Bind();
   Arena arena_{1024};  // string constants and keys; never reset
   std::unique_ptr<Statement> stmt_;
   std::string rule_id_;
