@@ -55,9 +55,12 @@ Result<std::unique_ptr<Reactor>, std::string> Reactor::Create(ReactorOptions opt
   }
   self->wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (self->wake_fd_ < 0) return Err("eventfd: " + std::string(std::strerror(errno)));
-  LogLine(self->options_.name, std::string("io_uring reactor: ") + RecvModeName(self->mode_) +
-                                   (self->features_.multishot_accept ? ", multishot accept" : "") +
-                                   (self->features_.msg_ring ? ", msg_ring" : ""));
+  if (!self->options_.quiet) {
+    LogLine(self->options_.name,
+            std::string("io_uring reactor: ") + RecvModeName(self->mode_) +
+                (self->features_.multishot_accept ? ", multishot accept" : "") +
+                (self->features_.msg_ring ? ", msg_ring" : ""));
+  }
   return self;
 }
 

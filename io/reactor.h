@@ -60,6 +60,8 @@ struct ReactorOptions {
   bool force_single_shot = false;
   // A name used in log lines.
   std::string name = "io";
+  // No start-up log line (short-lived reactors such as the connector probe).
+  bool quiet = false;
 };
 
 struct ReactorFeatures {

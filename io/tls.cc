@@ -206,7 +206,9 @@ void TlsSession::Feed(std::span<const uint8_t> ciphertext) {
 }
 
 std::string TlsSession::DescribeError(int err) const {
-  const bool handshake = !handshake_done_;
+  // In TLS 1.3 the client finishes first and learns of a rejected certificate from the alert
+  // that follows; until application data has flowed that is still a handshake failure.
+  const bool handshake = !handshake_done_ || !app_data_seen_;
   const std::string prefix = handshake ? "handshake failed: " : "TLS error: ";
   switch (err) {
     case ASN_NO_SIGNER_E:
@@ -263,6 +265,7 @@ TlsSession::Status TlsSession::Handshake() {
 size_t TlsSession::Read(std::span<uint8_t> buf, Status* status) {
   int n = wolfSSL_read(ssl_, buf.data(), static_cast<int>(std::min<size_t>(buf.size(), 1 << 30)));
   if (n > 0) {
+    app_data_seen_ = true;
     *status = Status::kDone;
     return static_cast<size_t>(n);
   }

@@ -110,6 +110,7 @@ class TlsSession {
   size_t in_offset_ = 0;
   bool handshake_done_ = false;
   bool peer_closed_ = false;
+  bool app_data_seen_ = false;
   std::string error_;
 };
 
