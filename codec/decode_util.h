@@ -3,6 +3,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "codec/framer.h"
 #include "codec/properties.h"
 #include "codec/protocol.h"
@@ -54,6 +58,61 @@ inline Errc ReadPacketId(wire::WireReader& r, uint16_t& id) {
 inline bool HasWildcardChar(std::string_view s) {
   return std::memchr(s.data(), '+', s.size()) != nullptr ||
          std::memchr(s.data(), '#', s.size()) != nullptr;
+}
+
+// Validates a received topic name's characters: UTF-8 (kInvalidUtf8, kUtf8NullCharacter) first,
+// then no wildcards (kWildcardInTopicName). One SWAR pass for the common all-ASCII case.
+inline Errc CheckTopicNameChars(std::string_view s) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  auto check = [&](uint64_t w) {
+    return (w & kHigh) | has_zero(w) | has_zero(w ^ (kOnes * '+')) | has_zero(w ^ (kOnes * '#'));
+  };
+  const char* p = s.data();
+  const size_t n = s.size();
+  uint64_t bad = 0;
+#if defined(__SSE2__)
+  if (n >= 16) {
+    // 16 bytes at a time: a byte is bad if it is '+', '#', NUL or has its high bit set.
+    const __m128i plus = _mm_set1_epi8('+');
+    const __m128i hash = _mm_set1_epi8('#');
+    const __m128i zero = _mm_setzero_si128();
+    __m128i acc = zero;
+    auto add = [&](const char* q) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+      acc = _mm_or_si128(acc, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, plus),
+                                                        _mm_cmpeq_epi8(v, hash)),
+                                           _mm_or_si128(_mm_cmpeq_epi8(v, zero), v)));
+    };
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) add(p + i);
+    if (i < n) add(p + n - 16);  // overlapping tail
+    bad = static_cast<uint32_t>(_mm_movemask_epi8(acc));
+  } else
+#endif
+  if (n >= 8) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      bad |= check(w);
+    }
+    if (i < n) {  // the last eight bytes, overlapping what was checked already
+      uint64_t w;
+      std::memcpy(&w, p + n - 8, 8);
+      bad |= check(w);
+    }
+  } else {
+    for (size_t i = 0; i < n; ++i) {
+      const auto c = static_cast<uint8_t>(p[i]);
+      bad |= (c & 0x80) | (c == 0 || c == '+' || c == '#');
+    }
+  }
+  if (MQB_LIKELY(bad == 0)) return kOk;
+  auto utf8 = ValidateMqttUtf8(s);
+  if (!utf8.ok()) return utf8.error();
+  return HasWildcardChar(s) ? Errc::kWildcardInTopicName : kOk;
 }
 
 }  // namespace mqb::codec::internal

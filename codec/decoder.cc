@@ -27,8 +27,10 @@ Result<Publish, Errc> DecodePublish(const Frame& frame, ProtocolVersion version)
   p.retain = (flags & 0x01) != 0;
   if (MQB_UNLIKELY(p.dup && qos == 0)) return Err(Errc::kQoS0WithDup);
   wire::WireReader r(frame.body);
-  MQB_CHECK(r.String(p.topic));
-  if (MQB_UNLIKELY(internal::HasWildcardChar(p.topic))) return Err(Errc::kWildcardInTopicName);
+  std::span<const uint8_t> topic;
+  MQB_CHECK(r.Binary(topic));
+  p.topic = wire::AsString(topic);
+  MQB_CHECK(internal::CheckTopicNameChars(p.topic));
   if (qos != 0) MQB_CHECK(internal::ReadPacketId(r, p.packet_id));
   if (version == ProtocolVersion::kV5) {
     MQB_CHECK(internal::ReadProperties(r, PropertyContext::kPublish, p.properties));

@@ -8,9 +8,15 @@ namespace mqb::codec {
 
 Result<FixedHeader, Errc> ParseFixedHeader(std::span<const uint8_t> bytes,
                                            size_t max_packet_size) {
-  if (bytes.empty()) return Err(Errc::kNeedMoreBytes);
+  if (MQB_UNLIKELY(bytes.size() < 2)) return Err(Errc::kNeedMoreBytes);
   FixedHeader h;
   h.first_byte = bytes[0];
+  if (MQB_LIKELY(bytes[1] < 0x80)) {  // one-byte remaining length: packets under 128 bytes
+    h.header_size = 2;
+    h.remaining_length = bytes[1];
+    if (MQB_UNLIKELY(h.total_size() > max_packet_size)) return Err(Errc::kPacketTooLarge);
+    return h;
+  }
   uint32_t len = 0;
   size_t n = 0;
   const uint8_t* p = bytes.data() + 1;

@@ -112,7 +112,7 @@ const uint8_t* LoadUnchecked(const uint8_t* p, const uint8_t* end, Property& out
   return r.pos();
 }
 
-Errc CheckValue(PropertyId id, const Property& p) {
+Errc CheckValue(PropertyId id, uint32_t value) {
   switch (id) {
     case PropertyId::kPayloadFormatIndicator:
     case PropertyId::kRequestProblemInformation:
@@ -122,14 +122,14 @@ Errc CheckValue(PropertyId id, const Property& p) {
     case PropertyId::kWildcardSubscriptionAvailable:
     case PropertyId::kSubscriptionIdentifierAvailable:
     case PropertyId::kSharedSubscriptionAvailable:
-      return p.integer <= 1 ? kOk : Errc::kInvalidPropertyValue;
+      return value <= 1 ? kOk : Errc::kInvalidPropertyValue;
     case PropertyId::kReceiveMaximum:
     case PropertyId::kMaximumPacketSize:
-      return p.integer != 0 ? kOk : Errc::kInvalidPropertyValue;
+      return value != 0 ? kOk : Errc::kInvalidPropertyValue;
     case PropertyId::kTopicAlias:
-      return p.integer != 0 ? kOk : Errc::kTopicAliasInvalid;
+      return value != 0 ? kOk : Errc::kTopicAliasInvalid;
     case PropertyId::kSubscriptionIdentifier:
-      return p.integer != 0 ? kOk : Errc::kZeroSubscriptionId;
+      return value != 0 ? kOk : Errc::kZeroSubscriptionId;
     default:
       return kOk;
   }
@@ -160,24 +160,84 @@ const char* PropertyName(PropertyId id) {
 
 Result<Properties, Errc> Properties::Parse(std::span<const uint8_t> bytes,
                                            PropertyContext context) {
-  wire::WireReader r(bytes);
+  // A hand-rolled loop (this runs for every v5 packet): one table lookup per property, inline
+  // bounds checks, ASCII fast path for strings.
+  const uint8_t* p = bytes.data();
+  const uint8_t* const end = p + bytes.size();
   uint64_t seen = 0;
   const uint32_t ctx_bit = Bit(context);
-  while (!r.empty()) {
-    uint32_t id = 0;
-    if (Errc e = r.VarInt(id); e != kOk) return Err(e);
+  auto read_string = [&](std::string_view& out) -> Errc {
+    if (MQB_UNLIKELY(end - p < 2)) return Errc::kTruncated;
+    const size_t n = (size_t{p[0]} << 8) | p[1];
+    p += 2;
+    if (MQB_UNLIKELY(static_cast<size_t>(end - p) < n)) return Errc::kTruncated;
+    out = {reinterpret_cast<const char*>(p), n};
+    p += n;
+    auto r = ValidateMqttUtf8(out);
+    return r.ok() ? kOk : r.error();
+  };
+  while (p < end) {
+    uint32_t id = *p;
+    if (MQB_UNLIKELY(id >= 0x80)) {
+      // Every defined identifier fits one byte; a longer VBI is unknown or malformed.
+      size_t n = 0;
+      Errc e = wire::DecodeVarInt(p, end, id, n);
+      if (e == Errc::kNeedMoreBytes) return Err(Errc::kTruncated);
+      return Err(e != kOk ? e : Errc::kUnknownProperty);
+    }
+    ++p;
     const PropertyInfo* info = Info(id);
-    if (info == nullptr) return Err(Errc::kUnknownProperty);
-    if ((info->contexts & ctx_bit) == 0) return Err(Errc::kPropertyNotAllowed);
+    if (MQB_UNLIKELY(info == nullptr)) return Err(Errc::kUnknownProperty);
+    if (MQB_UNLIKELY((info->contexts & ctx_bit) == 0)) return Err(Errc::kPropertyNotAllowed);
     const auto pid = static_cast<PropertyId>(id);
     const uint64_t bit = uint64_t{1} << id;
-    if ((seen & bit) != 0 && !IsPropertyRepeatable(pid, context)) {
+    if (MQB_UNLIKELY((seen & bit) != 0) &&
+        !(pid == PropertyId::kUserProperty ||
+          (pid == PropertyId::kSubscriptionIdentifier && context == PropertyContext::kPublish))) {
       return Err(Errc::kDuplicateProperty);
     }
     seen |= bit;
-    Property p;
-    if (Errc e = ReadValue(r, info->type, p); e != kOk) return Err(e);
-    if (Errc e = CheckValue(pid, p); e != kOk) return Err(e);
+    uint32_t integer = 0;
+    std::string_view str;
+    switch (info->type) {
+      case PropertyType::kByte:
+        if (MQB_UNLIKELY(end - p < 1)) return Err(Errc::kTruncated);
+        integer = *p++;
+        break;
+      case PropertyType::kTwoByteInteger:
+        if (MQB_UNLIKELY(end - p < 2)) return Err(Errc::kTruncated);
+        integer = (uint32_t{p[0]} << 8) | p[1];
+        p += 2;
+        break;
+      case PropertyType::kFourByteInteger:
+        if (MQB_UNLIKELY(end - p < 4)) return Err(Errc::kTruncated);
+        integer = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+        p += 4;
+        break;
+      case PropertyType::kVarInt: {
+        size_t n = 0;
+        Errc e = wire::DecodeVarInt(p, end, integer, n);
+        if (MQB_UNLIKELY(e != kOk)) return Err(e == Errc::kNeedMoreBytes ? Errc::kTruncated : e);
+        p += n;
+        break;
+      }
+      case PropertyType::kUtf8String:
+        if (Errc e = read_string(str); MQB_UNLIKELY(e != kOk)) return Err(e);
+        continue;
+      case PropertyType::kBinary: {
+        if (MQB_UNLIKELY(end - p < 2)) return Err(Errc::kTruncated);
+        const size_t n = (size_t{p[0]} << 8) | p[1];
+        p += 2;
+        if (MQB_UNLIKELY(static_cast<size_t>(end - p) < n)) return Err(Errc::kTruncated);
+        p += n;
+        continue;
+      }
+      case PropertyType::kUtf8StringPair:
+        if (Errc e = read_string(str); MQB_UNLIKELY(e != kOk)) return Err(e);
+        if (Errc e = read_string(str); MQB_UNLIKELY(e != kOk)) return Err(e);
+        continue;
+    }
+    if (Errc e = CheckValue(pid, integer); MQB_UNLIKELY(e != kOk)) return Err(e);
   }
   return FromValidated(bytes);
 }

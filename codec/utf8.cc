@@ -7,7 +7,7 @@
 
 namespace mqb::codec {
 
-Result<void, Errc> ValidateMqttUtf8(std::string_view s) {
+Result<void, Errc> ValidateMqttUtf8Slow(std::string_view s) {
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());
   const uint8_t* const end = p + s.size();
   while (p < end) {

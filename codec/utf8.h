@@ -6,6 +6,8 @@
 // Thread-safety: pure function.
 #pragma once
 
+#include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "base/result.h"
@@ -13,7 +15,41 @@
 
 namespace mqb::codec {
 
-// Errors: kUtf8NullCharacter, kInvalidUtf8.
-Result<void, Errc> ValidateMqttUtf8(std::string_view s);
+// The full validator (any input). Errors: kUtf8NullCharacter, kInvalidUtf8.
+Result<void, Errc> ValidateMqttUtf8Slow(std::string_view s);
+
+// True if `s` is all ASCII without NUL (checked eight bytes at a time).
+inline bool IsPlainAscii(std::string_view s) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  const char* p = s.data();
+  const size_t n = s.size();
+  uint64_t bad = 0;
+  if (n >= 8) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      bad |= (w & kHigh) | ((w - kOnes) & ~w & kHigh);
+    }
+    if (i < n) {  // the last eight bytes, overlapping what was checked already
+      uint64_t w;
+      std::memcpy(&w, p + n - 8, 8);
+      bad |= (w & kHigh) | ((w - kOnes) & ~w & kHigh);
+    }
+  } else {
+    for (size_t i = 0; i < n; ++i) {
+      const auto c = static_cast<uint8_t>(p[i]);
+      bad |= (c & 0x80) | (c == 0 ? 0x80 : 0);
+    }
+  }
+  return bad == 0;
+}
+
+// Errors: kUtf8NullCharacter, kInvalidUtf8. Inline ASCII fast path, out-of-line otherwise.
+inline Result<void, Errc> ValidateMqttUtf8(std::string_view s) {
+  if (IsPlainAscii(s)) return Ok<Errc>();
+  return ValidateMqttUtf8Slow(s);
+}
 
 }  // namespace mqb::codec
