@@ -33,20 +33,30 @@ EvalStatus Evaluator::Fail(EvalError e, const char* clause) {
 }
 
 EvalStatus Evaluator::Evaluate(const RuleProgram& program, const MessageInput& input) {
+  BeginMessage(input);
+  return EvaluateRule(program);
+}
+
+void Evaluator::BeginMessage(const MessageInput& input) {
   arena_.Reset();
+  input_ = &input;
+  payload_done_ = false;
+  program_ = nullptr;
+  payload_raw_ = Column("payload");
+}
+
+EvalStatus Evaluator::EvaluateRule(const RuleProgram& program) {
+  const MessageInput& input = *input_;
   outputs_.clear();
   program_ = &program;
-  input_ = &input;
   nframes_ = 0;
-  payload_done_ = false;
-  all_columns_done_ = false;
+  all_columns_done_ = false;  // metadata.rule_id differs per rule
   where_rejected_ = false;
   std::string_view hook =
       input.event == EventKind::kBridgeSource ? input.hookpoint : input.topic;
   if (!program.MatchesFrom(hook, input.event == EventKind::kBridgeSource)) {
     return EvalStatus::kNoMatch;
   }
-  payload_raw_ = Column("payload");
   const Statement& st = program.statement();
   return st.foreach ? RunForeach(st) : RunSelect(st);
 }

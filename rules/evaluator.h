@@ -53,6 +53,13 @@ class Evaluator final : private EvalContext {
 
   EvalStatus Evaluate(const RuleProgram& program, const MessageInput& input);
 
+  // Several rules on one message: BeginMessage once, then EvaluateRule per rule. The payload is
+  // decoded at most once for all of them, and the outputs of every rule stay valid until the
+  // next BeginMessage/Evaluate (outputs() shows the last rule's). Evaluate(p, in) is
+  // BeginMessage(in) + EvaluateRule(p). REQUIRES: `input` outlives the evaluations.
+  void BeginMessage(const MessageInput& input);
+  EvalStatus EvaluateRule(const RuleProgram& program);
+
   // SELECT: one output map; FOREACH: one map per element that passed INCASE.
   std::span<const Value> outputs() const { return outputs_; }
   // REQUIRES: the last Evaluate returned kException.
@@ -61,6 +68,8 @@ class Evaluator final : private EvalContext {
   bool where_rejected() const { return where_rejected_; }
   // All event columns of the last message as a map (for actions' environment).
   Value Columns();
+  // Number of payload JSON decodes this Evaluator has performed (tests and statistics).
+  uint64_t payload_decodes() const { return payload_decodes_; }
   Arena& scratch_arena() { return arena_; }
   JsonDecoder& json_decoder() { return json_; }
 
@@ -113,6 +122,7 @@ class Evaluator final : private EvalContext {
   Value all_columns_;
   bool all_columns_done_ = false;
   bool where_rejected_ = false;
+  uint64_t payload_decodes_ = 0;
 };
 
 }  // namespace mqb::rules

@@ -156,6 +156,7 @@ Result<Value, EvalError> Evaluator::DecodedPayload() {
     payload_done_ = true;
     return raw;
   }
+  ++payload_decodes_;
   bool padded = input_->payload_padded && raw.AsString().data() == input_->payload.data();
   auto r = payload_json_.DecodeInPlace(raw.AsString(), arena_, padded);
   if (!r.ok()) {

@@ -107,6 +107,28 @@ TEST(EvaluatorTest, PayloadIsNotParsedUnlessRead) {
   EXPECT_EQ(ev.outputs()[0].Get("payload").AsString(), "\x01\x02 binary");
 }
 
+TEST(EvaluatorTest, PayloadDecodedOncePerMessageAcrossRules) {
+  auto a = Compile(R"(SELECT payload.x as x FROM "t" WHERE payload.x > 0)");
+  auto b = Compile(R"(SELECT payload.y as y, payload.x + payload.y as s FROM "t")");
+  auto c = Compile(R"(SELECT topic FROM "t")");
+  MessageInput in = Publish("t", R"({"x": 1, "y": 2})");
+  Evaluator ev;
+  ev.BeginMessage(in);
+  ASSERT_EQ(ev.EvaluateRule(*a), EvalStatus::kOutput);
+  Value out_a = ev.outputs()[0];
+  ASSERT_EQ(ev.EvaluateRule(*b), EvalStatus::kOutput);
+  ASSERT_EQ(ev.EvaluateRule(*c), EvalStatus::kOutput);
+  EXPECT_EQ(ev.payload_decodes(), 1u);
+  // Earlier rules' outputs stay valid until the next message.
+  EXPECT_EQ(ToJson(out_a), R"({"x":1})");
+  EXPECT_EQ(ToJson(ev.outputs()[0]), R"({"topic":"t"})");
+  // A rule that does not read payload fields never decodes it.
+  ASSERT_EQ(ev.Evaluate(*c, in), EvalStatus::kOutput);
+  EXPECT_EQ(ev.payload_decodes(), 1u);
+  ASSERT_EQ(ev.Evaluate(*a, in), EvalStatus::kOutput);
+  EXPECT_EQ(ev.payload_decodes(), 2u);
+}
+
 TEST(EvaluatorTest, BridgeSourceEventColumns) {
   auto p = Compile(R"(SELECT * FROM "$bridges/mqtt:src")");
   MessageInput in = Publish("remote/t", "hi");
