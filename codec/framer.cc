@@ -17,6 +17,12 @@ Result<FixedHeader, Errc> ParseFixedHeader(std::span<const uint8_t> bytes,
     if (MQB_UNLIKELY(h.total_size() > max_packet_size)) return Err(Errc::kPacketTooLarge);
     return h;
   }
+  if (bytes.size() >= 3 && bytes[2] < 0x80 && bytes[2] != 0) {  // two-byte length: < 16 KiB
+    h.header_size = 3;
+    h.remaining_length = (bytes[1] & 0x7Fu) | (uint32_t{bytes[2]} << 7);
+    if (MQB_UNLIKELY(h.total_size() > max_packet_size)) return Err(Errc::kPacketTooLarge);
+    return h;
+  }
   uint32_t len = 0;
   size_t n = 0;
   const uint8_t* p = bytes.data() + 1;
