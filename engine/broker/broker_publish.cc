@@ -30,6 +30,10 @@ void BrokerCore::HandlePublish(Client& c, codec::Publish& p, TimePoint now) {
   const bool v5 = c.version == ProtocolVersion::kV5;
   std::string_view topic = p.topic;
   if (v5) {
+    if (p.properties.Has(PropertyId::kSubscriptionIdentifier)) {
+      ProtocolError(c, ReasonCode::kProtocolError, now);  // [MQTT-3.3.4-6]
+      return;
+    }
     if (auto alias = p.properties.GetInteger(PropertyId::kTopicAlias)) {
       if (*alias == 0 || *alias > c.topic_aliases.size()) {
         ProtocolError(c, ReasonCode::kTopicAliasInvalid, now);  // [MQTT-3.3.2-9]

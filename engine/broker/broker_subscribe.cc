@@ -44,6 +44,12 @@ void BrokerCore::HandleSubscribe(Client& c, const codec::Subscribe& sub, TimePoi
     SplitFilter f = Split(item.filter);
     if (auth_ != nullptr &&
         !auth_->Allowed(AclAction::kSubscribe, c.client_id, c.username, f.filter)) {
+      if (c.version == ProtocolVersion::kV31) {
+        // 3.1 has no SUBACK failure code: the only honest answer is to close.
+        ++counters_.protocol_errors;
+        Shutdown(c, now, true);
+        return;
+      }
       codes.push_back(v5 ? static_cast<uint8_t>(ReasonCode::kNotAuthorized)
                          : codec::kSubackFailureV311);
       continue;

@@ -627,6 +627,18 @@ TEST_F(BrokerCoreTest, DollarTopicsNotMatchedByLeadingWildcards) {
   EXPECT_EQ(sys->Pending(), 1u);
 }
 
+TEST_F(BrokerCoreTest, ClientPublishWithSubscriptionIdentifierIsProtocolError) {
+  auto c = NewClient(kV5);
+  c->Connect("c");
+  std::array<uint8_t, 8> buf;
+  auto p = Pub("t", "x");
+  p.properties = Props(buf, {{PropertyId::kSubscriptionIdentifier, 3}}, codec::PropertyContext::kPublish);
+  c->Send(p);
+  auto d = c->Next();
+  ASSERT_TRUE(d && d->As<codec::Disconnect>());
+  EXPECT_EQ(d->As<codec::Disconnect>()->reason_code, ReasonCode::kProtocolError);
+}
+
 TEST_F(BrokerCoreTest, UnsubscribeReasonCodes) {
   auto c = Subscriber(kV5, "u", "a");
   std::array<std::string_view, 2> filters = {"a", "b"};
@@ -749,6 +761,12 @@ TEST_F(BrokerCoreTest, AuthenticationAndAcl) {
   auto suback = good->Next();
   ASSERT_TRUE(suback && suback->As<codec::Suback>());
   EXPECT_EQ(suback->As<codec::Suback>()->reason_codes[0], 0x87);
+  // 3.1 has no SUBACK failure code: the subscriber is disconnected instead.
+  auto v31 = connect(ProtocolVersion::kV31, "alice", "secret");
+  EXPECT_EQ(v31->Next()->As<codec::Connack>()->reason_code, 0x00);
+  v31->Send(Sub(3, "private/x"));
+  EXPECT_EQ(v31->Pending(), 0u);
+  EXPECT_TRUE(v31->closed());
 }
 
 }  // namespace
