@@ -12,4 +12,25 @@ inline constexpr std::string_view kVersion = "0.1.0";
 // mqbridge check -c FILE: 0 valid (warnings printed), 1 invalid (the error printed).
 int RunCheck(const std::string& config_path);
 
+struct SqlCommand {
+  std::string sql;
+  std::string context;       // JSON object; empty: all defaults
+  std::string context_file;
+};
+// mqbridge sql: 0 and the output JSON; 1 "no match"; 2 SQL or evaluation error.
+int RunSql(const SqlCommand& cmd);
+
+struct ConnectorTestCommand {
+  std::string server;
+  bool tls = false;
+  bool insecure = false;
+  std::string cacertfile, certfile, keyfile, sni;
+  std::string username, password;
+  std::string proto_ver = "v4";
+  std::string clientid;
+  std::string timeout = "10s";
+};
+// mqbridge connector test: 0 "connector available"; 1 the reason it is not; 2 bad options.
+int RunConnectorTest(const ConnectorTestCommand& cmd);
+
 }  // namespace mqb::engine

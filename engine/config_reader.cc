@@ -91,11 +91,12 @@ void TableReader::Duration(const std::string& key, engine::Duration& out, engine
   const toml::node* n = Get(key);
   if (!n) return;
   std::optional<engine::Duration> d;
-  if (n->is_string()) {
-    d = ParseDuration(*n->value<std::string>());
-  } else if (n->is_integer() && *n->value<int64_t>() >= 0) {
-    d = engine::Duration(*n->value<int64_t>());
+  if (n->is_integer()) {
+    Fail(key, "a duration needs a unit: write \"" + std::to_string(*n->value<int64_t>()) +
+                  "s\" or \"" + std::to_string(*n->value<int64_t>()) + "ms\"", n);
+    return;
   }
+  if (n->is_string()) d = ParseDuration(*n->value<std::string>());
   if (!d) {
     Fail(key, "expected a duration such as \"15s\", \"100ms\", \"1m\" or \"infinity\"", n);
     return;

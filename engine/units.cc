@@ -38,7 +38,7 @@ std::optional<Duration> ParseDuration(std::string_view text) {
   if (!SplitNumber(text, n, suffix)) return std::nullopt;
   const std::string unit = Lower(suffix);
   uint64_t factor = 0;
-  if (unit.empty() || unit == "ms") {
+  if (unit == "ms") {
     factor = 1;
   } else if (unit == "s") {
     factor = 1000;

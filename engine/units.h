@@ -14,8 +14,9 @@ namespace mqb::engine {
 // A duration of "infinity" is represented by Duration::max().
 using Duration = std::chrono::milliseconds;
 
-// Parses "<number><unit>" with unit one of ms, s, m, h, d (a bare number is milliseconds) or the
-// word "infinity". Returns nullopt for anything else, negative values or overflow.
+// Parses "<number><unit>" with unit one of ms, s, m, h, d, or the word "infinity". A number
+// without a unit is rejected (is "60" seconds or milliseconds?). Returns nullopt for anything
+// else, negative values or overflow.
 std::optional<Duration> ParseDuration(std::string_view text);
 
 // Parses "<number>[B|KB|MB|GB]" (case-insensitive; a bare number is bytes). nullopt when invalid.

@@ -104,6 +104,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"[connectors.mqtt.c]\nserver = \"h:1\"\nkeepalive = \"ten\"\n",
                 "bad.toml:3:13: connectors.mqtt.c.keepalive: expected a duration"},
         BadCase{"[connectors.mqtt.c]\nserver = \"h:99999\"\n", "invalid port \"99999\""},
+        BadCase{"[connectors.mqtt.c]\nserver = \"h\"\nkeepalive = 60\n",
+                "keepalive: a duration needs a unit: write \"60s\" or \"60ms\""},
         BadCase{"[connectors.mqtt.c]\nserver = \"h\"\nproto_ver = \"v6\"\n",
                 "proto_ver: must be v3"},
         BadCase{"[connectors.mqtt.c]\nserver = \"h\"\npool_size = 0\n",

@@ -1,0 +1,101 @@
+#include "engine/metrics.h"
+
+#include <algorithm>
+
+namespace mqb::engine {
+
+void RateMeter::Sample(uint64_t total, std::chrono::steady_clock::time_point now) {
+  std::lock_guard lock(mu_);
+  if (primed_ && now > last_time_) {
+    double secs = std::chrono::duration<double>(now - last_time_).count();
+    uint64_t delta = total >= last_total_ ? total - last_total_ : 0;
+    rates_.current = static_cast<double>(delta) / secs;
+    rates_.max = std::max(rates_.max, rates_.current);
+  }
+  primed_ = true;
+  last_total_ = total;
+  last_time_ = now;
+  window_.emplace_back(now, total);
+  auto horizon = now - std::chrono::minutes(5);
+  while (window_.size() > 1 && window_.front().first < horizon) window_.erase(window_.begin());
+  if (window_.size() > 1) {
+    double secs = std::chrono::duration<double>(window_.back().first - window_.front().first).count();
+    uint64_t delta = window_.back().second >= window_.front().second
+                         ? window_.back().second - window_.front().second
+                         : 0;
+    rates_.last5m = secs > 0 ? static_cast<double>(delta) / secs : 0;
+  }
+}
+
+RateMeter::Rates RateMeter::Get() const {
+  std::lock_guard lock(mu_);
+  return rates_;
+}
+
+void RateMeter::Reset() {
+  std::lock_guard lock(mu_);
+  primed_ = false;
+  rates_ = {};
+  window_.clear();
+}
+
+void RuleMetrics::Reset() {
+  for (Counter* c : {&matched, &passed, &failed_exception, &failed_no_result, &actions_total,
+                     &actions_success, &actions_failed, &actions_failed_out_of_service,
+                     &actions_failed_unknown, &actions_discarded}) {
+    c->Reset();
+  }
+  matched_rate.Reset();
+}
+
+void ResourceMetrics::Reset() {
+  for (Counter* c : {&matched, &success, &failed, &retried, &retried_success, &retried_failed,
+                     &late_reply, &dropped_expired, &dropped_queue_full,
+                     &dropped_resource_not_found, &dropped_resource_stopped, &dropped_other,
+                     &received, &template_missing_vars}) {
+    c->Reset();
+  }
+  matched_rate.Reset();
+  received_rate.Reset();
+}
+
+const char* ResourceStatusName(ResourceStatus s) {
+  switch (s) {
+    case ResourceStatus::kConnected: return "connected";
+    case ResourceStatus::kConnecting: return "connecting";
+    case ResourceStatus::kDisconnected: return "disconnected";
+    case ResourceStatus::kStopped: return "stopped";
+  }
+  return "unknown";
+}
+
+namespace {
+template <typename T>
+T* GetOrCreate(std::mutex& mu, std::map<std::string, std::unique_ptr<T>>& m,
+               const std::string& name) {
+  std::lock_guard lock(mu);
+  auto& slot = m[name];
+  if (!slot) slot = std::make_unique<T>();
+  return slot.get();
+}
+}  // namespace
+
+RuleMetrics* MetricsRegistry::Rule(const std::string& name) { return GetOrCreate(mu_, rules_, name); }
+ResourceMetrics* MetricsRegistry::Action(const std::string& name) {
+  return GetOrCreate(mu_, actions_, name);
+}
+ResourceMetrics* MetricsRegistry::Source(const std::string& name) {
+  return GetOrCreate(mu_, sources_, name);
+}
+ConnectorState* MetricsRegistry::Connector(const std::string& name) {
+  return GetOrCreate(mu_, connectors_, name);
+}
+
+void MetricsRegistry::SampleRates(std::chrono::steady_clock::time_point now) {
+  std::lock_guard lock(mu_);
+  for (auto& [n, r] : rules_) r->matched_rate.Sample(r->matched.Get(), now);
+  for (auto& [n, a] : actions_) a->matched_rate.Sample(a->matched.Get(), now);
+  for (auto& [n, s] : sources_) s->received_rate.Sample(s->received.Get(), now);
+}
+
+}  // namespace mqb::engine
