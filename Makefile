@@ -12,7 +12,8 @@ build: bootstrap
 test: bootstrap
 	bash scripts/test
 
-run: build
+run: bootstrap
+	bash scripts/build-release mqbridge
 	bash scripts/walkthrough
 
 bench: build
