@@ -203,7 +203,7 @@ void Broker::Republish(InjectRequest request) {
 }
 
 BrokerCounters Broker::counters() {
-  if (stopped_) return core_->counters();
+  if (stopped_ || reactor_->in_reactor_thread()) return core_->counters();
   std::promise<BrokerCounters> p;
   auto f = p.get_future();
   reactor_->Post([this, &p] { p.set_value(core_->counters()); });
@@ -211,7 +211,7 @@ BrokerCounters Broker::counters() {
 }
 
 size_t Broker::client_count() {
-  if (stopped_) return core_->client_count();
+  if (stopped_ || reactor_->in_reactor_thread()) return core_->client_count();
   std::promise<size_t> p;
   auto f = p.get_future();
   reactor_->Post([this, &p] { p.set_value(core_->client_count()); });
