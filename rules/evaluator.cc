@@ -41,6 +41,8 @@ void Evaluator::BeginMessage(const MessageInput& input) {
   arena_.Reset();
   input_ = &input;
   payload_done_ = false;
+  payload_parsed_ = false;
+  payload_failed_ = false;
   program_ = nullptr;
   payload_raw_ = Column("payload");
 }
@@ -51,6 +53,7 @@ EvalStatus Evaluator::EvaluateRule(const RuleProgram& program) {
   program_ = &program;
   nframes_ = 0;
   all_columns_done_ = false;  // metadata.rule_id differs per rule
+  payload_projected_done_ = false;
   where_rejected_ = false;
   std::string_view hook =
       input.event == EventKind::kBridgeSource ? input.hookpoint : input.topic;
@@ -214,13 +217,16 @@ bool Evaluator::IsPayloadString(const Value& v) const {
 
 // Before stepping into `v`: strings are JSON-decoded (the payload through the per-message cache,
 // failing with decode_json_failed; other strings softly, undefined on failure).
-Result<Value, EvalError> Evaluator::Descend(Value v, bool is_payload_root) {
+Result<Value, EvalError> Evaluator::Descend(Value v, const Path* payload_path) {
   if (!v.is_string()) {
     return v;
   }
-  bool empty_payload = is_payload_root && v.size() == 0 && payload_raw_.is_string() &&
+  bool empty_payload = payload_path != nullptr && v.size() == 0 && payload_raw_.is_string() &&
                        payload_raw_.size() == 0;
   if (IsPayloadString(v) || empty_payload) {
+    if (payload_path != nullptr && payload_path->projected) {
+      return ProjectedPayload();
+    }
     return DecodedPayload();
   }
   auto r = json_.Decode(v.AsString(), arena_);
@@ -237,7 +243,7 @@ Result<Value, EvalError> Evaluator::EvalPath(const Path& p) {
     if (v.is_undefined()) {
       return v;
     }
-    auto d = Descend(v, root && p.root_is_payload);
+    auto d = Descend(v, root && p.root_is_payload ? &p : nullptr);
     if (!d.ok()) {
       return d;
     }

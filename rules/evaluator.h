@@ -100,7 +100,10 @@ class Evaluator final : private EvalContext {
   Result<bool, EvalError> EvalCondition(const Expr& e);  // WHERE/INCASE/WHEN semantics
   Result<Value, EvalError> EvalBoolExpr(const Expr& e);  // AND/OR/NOT/IN as values
   Value Lookup(std::string_view name);
-  Result<Value, EvalError> Descend(Value v, bool is_payload_root);
+  Result<Value, EvalError> Descend(Value v, const Path* payload_path);
+  // The payload restricted to the current program's projection (see JsonProjection).
+  Result<Value, EvalError> ProjectedPayload();
+  Result<void, EvalError> ParsePayload();
   Result<void, EvalError> PutAlias(MapBuilder& out, const Path& alias, Value v);
   Result<Value, EvalError> PutSteps(Value cur, const Path& alias, size_t i, Value v);
   bool IsPayloadString(const Value& v) const;
@@ -119,6 +122,11 @@ class Evaluator final : private EvalContext {
   Value payload_raw_;
   Value payload_decoded_;
   bool payload_done_ = false;
+  bool payload_parsed_ = false;     // payload_json_ holds this message's parsed payload
+  bool payload_failed_ = false;     // and parsing failed: payload_error_
+  EvalError payload_error_;
+  Value payload_projected_;
+  bool payload_projected_done_ = false;  // per rule
   Value all_columns_;
   bool all_columns_done_ = false;
   bool where_rejected_ = false;

@@ -145,28 +145,61 @@ Value Evaluator::Columns() {
   return all_columns_;
 }
 
+Result<void, EvalError> Evaluator::ParsePayload() {
+  if (payload_failed_) {
+    return Err(payload_error_);
+  }
+  // Parses (and converts the projection, which is needed anyway when this is called from
+  // ProjectedPayload; DecodedPayload then converts the rest from the same parse).
+  ++payload_decodes_;
+  std::string_view raw = payload_raw_.AsString();
+  bool padded = input_->payload_padded && raw.data() == input_->payload.data();
+  auto r = payload_json_.ParseInPlace(raw, padded);
+  if (!r.ok()) {
+    std::string preview(raw.substr(0, 64));
+    payload_error_ = EvalError{EvalError::Kind::kDecodeJson,
+                               "payload is not valid JSON (" + r.error().message + "): " + preview};
+    payload_failed_ = true;
+    return Err(payload_error_);
+  }
+  payload_parsed_ = true;
+  return Ok<EvalError>();
+}
+
 Result<Value, EvalError> Evaluator::DecodedPayload() {
   if (payload_done_) {
     return payload_decoded_;
   }
-  Value raw = payload_raw_;
-  if (!raw.is_string()) {
+  if (!payload_raw_.is_string()) {
     // Already structured (a tester context may give an object) or absent.
-    payload_decoded_ = raw;
+    payload_decoded_ = payload_raw_;
     payload_done_ = true;
-    return raw;
+    return payload_decoded_;
   }
-  ++payload_decodes_;
-  bool padded = input_->payload_padded && raw.AsString().data() == input_->payload.data();
-  auto r = payload_json_.DecodeInPlace(raw.AsString(), arena_, padded);
-  if (!r.ok()) {
-    std::string preview(raw.AsString().substr(0, 64));
-    return Err(EvalError{EvalError::Kind::kDecodeJson,
-                         "payload is not valid JSON (" + r.error().message + "): " + preview});
+  if (!payload_parsed_) {
+    MQB_RETURN_IF_ERROR(ParsePayload());
   }
-  payload_decoded_ = r.value();
+  payload_decoded_ = payload_json_.ConvertLastInPlace(arena_);
   payload_done_ = true;
   return payload_decoded_;
+}
+
+Result<Value, EvalError> Evaluator::ProjectedPayload() {
+  if (payload_done_) {
+    return payload_decoded_;  // the whole payload serves every path
+  }
+  if (payload_projected_done_) {
+    return payload_projected_;
+  }
+  if (!payload_raw_.is_string()) {
+    return DecodedPayload();
+  }
+  if (!payload_parsed_) {
+    MQB_RETURN_IF_ERROR(ParsePayload());
+  }
+  payload_projected_ = payload_json_.ConvertLastProjected(arena_, program_->payload_projection());
+  payload_projected_done_ = true;
+  return payload_projected_;
 }
 
 int64_t Evaluator::NowNanos() {

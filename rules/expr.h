@@ -38,6 +38,9 @@ struct Path {
   // False when no field alias (nor a FOREACH element name) of the statement can bind `root`, so
   // a read goes straight to the event columns (set by RuleProgram::Compile).
   bool may_be_shadowed = true;
+  // A payload path covered by the program's JSON projection: reading it needs only the
+  // projected part of the payload (set by RuleProgram::Compile).
+  bool projected = false;
 };
 
 enum class ExprKind : uint8_t {

@@ -34,9 +34,41 @@ bool RuleProgram::MatchesFrom(std::string_view topic, bool is_bridge_event) cons
 
 namespace {
 
-void MarkPaths(Expr* e, const std::vector<std::string_view>& bound) {
+// Adds a payload path's keys to the projection trie; the value at the end of the key steps
+// (or where an index step starts) is needed whole.
+void Project(const Path& p, JsonProjection* proj) {
+  std::vector<JsonProjection::Node>* level = &proj->roots;
+  JsonProjection::Node* node = nullptr;
+  for (const PathStep& s : p.steps) {
+    if (s.kind != PathStep::Kind::kKey) {
+      break;
+    }
+    JsonProjection::Node* next = nullptr;
+    for (JsonProjection::Node& n : *level) {
+      if (n.key == s.key) {
+        next = &n;
+      }
+    }
+    if (next == nullptr) {
+      level->push_back(JsonProjection::Node{std::string(s.key), false, {}});
+      next = &level->back();
+    }
+    node = next;
+    level = &node->children;
+  }
+  if (node != nullptr) {
+    node->full = true;
+  }
+}
+
+void MarkPaths(Expr* e, const std::vector<std::string_view>& bound, JsonProjection* proj) {
   if (e == nullptr) {
     return;
+  }
+  if (e->kind == ExprKind::kPath && e->path.root_is_payload && !e->path.steps.empty() &&
+      e->path.steps[0].kind == PathStep::Kind::kKey) {
+    e->path.projected = true;
+    Project(e->path, proj);
   }
   if (e->kind == ExprKind::kPath) {
     e->path.may_be_shadowed = false;
@@ -47,10 +79,22 @@ void MarkPaths(Expr* e, const std::vector<std::string_view>& bound) {
     }
   }
   for (auto& a : e->args) {
-    MarkPaths(a.get(), bound);
+    MarkPaths(a.get(), bound, proj);
   }
   for (auto& o : e->owned) {
-    MarkPaths(o.get(), bound);
+    MarkPaths(o.get(), bound, proj);
+  }
+}
+
+// A level wider than 32 keys is converted whole (marked full on the parent, or dropped here:
+// an empty root list means "no projection").
+void TrimProjection(std::vector<JsonProjection::Node>* level) {
+  for (JsonProjection::Node& n : *level) {
+    if (n.children.size() > 32) {
+      n.children.clear();
+      n.full = true;
+    }
+    TrimProjection(&n.children);
   }
 }
 
@@ -78,14 +122,17 @@ void RuleProgram::Bind() {
   }
   for (auto* fields : {&st.fields, &st.do_fields}) {
     for (Field& f : *fields) {
-      MarkPaths(f.expr.get(), bound);
+      MarkPaths(f.expr.get(), bound, &projection_);
       for (auto& o : f.owned) {
-        MarkPaths(o.get(), bound);
+        MarkPaths(o.get(), bound, &projection_);
       }
     }
   }
-  MarkPaths(st.incase.get(), bound);
-  MarkPaths(st.where.get(), bound);
+  MarkPaths(st.incase.get(), bound, &projection_);
+  MarkPaths(st.where.get(), bound, &projection_);
+  // Nodes were pushed into vectors while pointers to them were held only transiently, so the
+  // trie is consistent; cap its width (ConvertProjected handles at most 32 keys per level).
+  TrimProjection(&projection_.roots);
 }
 
 }  // namespace mqb::rules

@@ -35,6 +35,8 @@ class RuleProgram {
   const std::vector<std::string>& from() const { return stmt_->from; }
   const std::string& rule_id() const { return rule_id_; }
   const std::string& sql() const { return sql_; }
+  // The payload fields the rule's `payload.<key>...` paths read (see JsonProjection).
+  const JsonProjection& payload_projection() const { return projection_; }
 
   // True if the message triggers this rule. A message.publish matches the FROM topic filters
   // (MQTT wildcards; entries naming "$events/..." or "$bridges/..." never match a publish); a
@@ -52,6 +54,7 @@ class RuleProgram {
   std::unique_ptr<Statement> stmt_;
   std::string rule_id_;
   std::string sql_;
+  JsonProjection projection_;
 };
 
 }  // namespace mqb::rules

@@ -5,16 +5,19 @@ namespace mqb::rules {
 namespace {
 
 // Next level of `s` starting at *pos; advances *pos past the separator. *done set after last.
+// (A plain loop: levels are short, a memchr call per level costs more.)
 std::string_view NextLevel(std::string_view s, size_t* pos, bool* done) {
-  size_t slash = s.find('/', *pos);
-  std::string_view level;
-  if (slash == std::string_view::npos) {
-    level = s.substr(*pos);
+  size_t start = *pos;
+  size_t i = start;
+  while (i < s.size() && s[i] != '/') {
+    ++i;
+  }
+  std::string_view level = s.substr(start, i - start);
+  if (i == s.size()) {
     *done = true;
     *pos = s.size();
   } else {
-    level = s.substr(*pos, slash - *pos);
-    *pos = slash + 1;
+    *pos = i + 1;
   }
   return level;
 }
@@ -38,17 +41,22 @@ bool MatchTopic(std::string_view topic, std::string_view filter) {
   bool fdone = false;
   while (!fdone) {
     std::string_view f = NextLevel(filter, &fpos, &fdone);
-    if (f == "#") {
+    if (f.size() == 1 && f[0] == '#') {
       return fdone;  // '#' must be the last level; matches the rest, including nothing
     }
-    if (f.find_first_of("+#") != std::string_view::npos && f != "+") {
-      return false;  // malformed level
+    bool plus = f.size() == 1 && f[0] == '+';
+    if (!plus) {
+      for (char c : f) {
+        if (c == '+' || c == '#') {
+          return false;  // malformed level
+        }
+      }
     }
     if (tdone) {
       return false;  // topic has fewer levels than the filter
     }
     std::string_view t = NextLevel(topic, &tpos, &tdone);
-    if (f != "+" && f != t) {
+    if (!plus && f != t) {
       return false;
     }
   }

@@ -12,7 +12,7 @@ Value Value::Get(std::string_view key) const noexcept {
     return Value();
   }
   for (const MapEntry& e : AsMap()) {
-    if (e.key == key) {
+    if (KeyEquals(e.key, key)) {
       return e.value;
     }
   }
@@ -127,7 +127,7 @@ MapBuilder::MapBuilder(Arena& arena, const Value& map)
 
 void MapBuilder::Put(std::string_view key, Value v) {
   for (size_t i = 0; i < size_; ++i) {
-    if (entries_[i].key == key) {
+    if (KeyEquals(entries_[i].key, key)) {
       entries_[i].value = v;
       return;
     }
@@ -152,7 +152,7 @@ void MapBuilder::Erase(std::string_view key) {
 
 Value MapBuilder::Get(std::string_view key) const {
   for (size_t i = 0; i < size_; ++i) {
-    if (entries_[i].key == key) {
+    if (KeyEquals(entries_[i].key, key)) {
       return entries_[i].value;
     }
   }

@@ -29,6 +29,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/macros.h"
 #include "base/result.h"
@@ -38,6 +39,13 @@
 namespace mqb::rules {
 
 struct MapEntry;
+
+// Key equality tuned for short keys: length, first byte, then the rest.
+inline bool KeyEquals(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() &&
+         (a.empty() || (a[0] == b[0] && std::char_traits<char>::compare(a.data() + 1, b.data() + 1,
+                                                                        a.size() - 1) == 0));
+}
 
 class Value {
  public:
@@ -218,6 +226,20 @@ std::optional<Value> ParseNumber(std::string_view s);
 // nullopt otherwise.
 std::optional<Value> ToNumber(const Value& v);
 
+// A set of key paths into a JSON document, as a trie (the payload fields a rule reads).
+// JsonDecoder::DecodeProjected converts only these: the value at a leaf (or at a node marked
+// `full`) is converted with its whole subtree, and so is any value where the trie goes deeper
+// but that is not an object. Walking the trie's key paths on the result gives exactly the Values
+// a full decode gives (duplicate keys: the last one wins in both).
+struct JsonProjection {
+  struct Node {
+    std::string key;
+    bool full = false;
+    std::vector<Node> children;
+  };
+  std::vector<Node> roots;
+};
+
 // JSON decoding into Values (simdjson). Holds a reusable parser and padding buffer, so decoding
 // allocates no heap memory once warmed up; the result lives in the arena (strings copied there).
 // JSON null -> kNull; integers beyond int64 -> kFloat; objects with duplicate keys keep the last.
@@ -238,11 +260,23 @@ class JsonDecoder {
   // on this decoder (or its destruction). Arrays and maps still live in the arena. Faster; the
   // evaluator uses a dedicated decoder this way for the message payload.
   Result<Value, EvalError> DecodeInPlace(std::string_view text, Arena& arena, bool padded = false);
+  // DecodeInPlace restricted to `projection` (the document must still be entirely valid JSON).
+  Result<Value, EvalError> DecodeProjected(std::string_view text, Arena& arena, bool padded,
+                                           const JsonProjection& projection);
+  // Converts the whole document parsed by the last successful DecodeInPlace/DecodeProjected on
+  // this decoder, in place, without parsing it again. REQUIRES: such a call, and no other
+  // decode on this decoder since.
+  Value ConvertLastInPlace(Arena& arena);
+  // The same, restricted to `projection`.
+  Value ConvertLastProjected(Arena& arena, const JsonProjection& projection);
+  // Only parses (in place), for a later ConvertLastInPlace/ConvertLastProjected.
+  Result<void, EvalError> ParseInPlace(std::string_view text, bool padded);
 
  private:
   struct Impl;
-  Result<Value, EvalError> DecodeImpl(std::string_view text, Arena& arena, bool padded,
-                                      bool copy_strings);
+  Result<Value, EvalError> DecodeImpl(std::string_view text, Arena* arena, bool padded,
+                                      bool copy_strings, const JsonProjection* projection,
+                                      bool parse_only = false);
   std::unique_ptr<Impl> impl_;
 };
 

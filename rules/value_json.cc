@@ -13,6 +13,7 @@ static_assert(kJsonPadding >= simdjson::SIMDJSON_PADDING);
 struct JsonDecoder::Impl {
   simdjson::dom::parser parser;
   std::string padded;  // copy of unpadded input, capacity reused
+  simdjson::dom::element last_doc;  // valid until the next parse
 };
 
 JsonDecoder::JsonDecoder() : impl_(std::make_unique<Impl>()) {}
@@ -95,19 +96,64 @@ Value Convert(simdjson::dom::element e, Arena& arena) {
   return Value();
 }
 
+// Converts the projection's subtrees of `e` (in place: no string copies). Fields are visited
+// once; a repeated key is converted again and replaces the earlier value (the last one wins).
+Value ConvertProjected(simdjson::dom::element e, const std::vector<JsonProjection::Node>& nodes,
+                       Arena& arena) {
+  if (e.type() != simdjson::dom::element_type::OBJECT) {
+    return Convert<false>(e, arena);
+  }
+  MapBuilder b(arena, nodes.size());
+  simdjson::dom::object obj = e.get_object().value_unsafe();
+  for (auto field : obj) {
+    for (const JsonProjection::Node& n : nodes) {
+      if (KeyEquals(field.key, n.key)) {
+        b.Put(n.key, n.full || n.children.empty() ? Convert<false>(field.value, arena)
+                                                  : ConvertProjected(field.value, n.children, arena));
+        break;
+      }
+    }
+  }
+  return b.Finish();
+}
+
 }  // namespace
 
+Value JsonDecoder::ConvertLastInPlace(Arena& arena) {
+  return Convert<false>(impl_->last_doc, arena);
+}
+
+Value JsonDecoder::ConvertLastProjected(Arena& arena, const JsonProjection& projection) {
+  return ConvertProjected(impl_->last_doc, projection.roots, arena);
+}
+
+Result<void, EvalError> JsonDecoder::ParseInPlace(std::string_view text, bool padded) {
+  auto r = DecodeImpl(text, nullptr, padded, false, nullptr, true);
+  if (!r.ok()) {
+    return Err(r.error());
+  }
+  return Ok<EvalError>();
+}
+
+Result<Value, EvalError> JsonDecoder::DecodeProjected(std::string_view text, Arena& arena,
+                                                      bool padded,
+                                                      const JsonProjection& projection) {
+  return DecodeImpl(text, &arena, padded, false, &projection);
+}
+
 Result<Value, EvalError> JsonDecoder::Decode(std::string_view text, Arena& arena, bool padded) {
-  return DecodeImpl(text, arena, padded, true);
+  return DecodeImpl(text, &arena, padded, true, nullptr);
 }
 
 Result<Value, EvalError> JsonDecoder::DecodeInPlace(std::string_view text, Arena& arena,
                                                     bool padded) {
-  return DecodeImpl(text, arena, padded, false);
+  return DecodeImpl(text, &arena, padded, false, nullptr);
 }
 
-Result<Value, EvalError> JsonDecoder::DecodeImpl(std::string_view text, Arena& arena, bool padded,
-                                                 bool copy_strings) {
+Result<Value, EvalError> JsonDecoder::DecodeImpl(std::string_view text, Arena* arena, bool padded,
+                                                 bool copy_strings,
+                                                 const JsonProjection* projection,
+                                                 bool parse_only) {
   const char* buf = text.data();
   if (!padded) {
     std::string& p = impl_->padded;
@@ -125,7 +171,14 @@ Result<Value, EvalError> JsonDecoder::DecodeImpl(std::string_view text, Arena& a
   if (error) {
     return Err(EvalError{EvalError::Kind::kDecodeJson, simdjson::error_message(error)});
   }
-  return copy_strings ? Convert<true>(doc, arena) : Convert<false>(doc, arena);
+  impl_->last_doc = doc;
+  if (parse_only) {
+    return Value();
+  }
+  if (projection != nullptr) {
+    return ConvertProjected(doc, projection->roots, *arena);
+  }
+  return copy_strings ? Convert<true>(doc, *arena) : Convert<false>(doc, *arena);
 }
 
 }  // namespace mqb::rules
