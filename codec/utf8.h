@@ -37,6 +37,13 @@ inline bool IsPlainAscii(std::string_view s) {
       std::memcpy(&w, p + n - 8, 8);
       bad |= (w & kHigh) | ((w - kOnes) & ~w & kHigh);
     }
+  } else if (n >= 4) {  // two overlapping four-byte words
+    constexpr uint32_t kOnes32 = 0x01010101u, kHigh32 = 0x80808080u;
+    uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    bad = (a & kHigh32) | ((a - kOnes32) & ~a & kHigh32) | (b & kHigh32) |
+          ((b - kOnes32) & ~b & kHigh32);
   } else {
     for (size_t i = 0; i < n; ++i) {
       const auto c = static_cast<uint8_t>(p[i]);

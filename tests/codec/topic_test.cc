@@ -113,5 +113,46 @@ TEST(Utf8, ValidAndInvalid) {
   }
 }
 
+TEST(Utf8, FastPathsSeeEveryPosition) {
+  // Strings of every length up to 40 with one bad byte at every position: the word-at-a-time
+  // paths (1-3, 4-7 overlapping, 8+ and 16+ SIMD with overlapping tails) must all catch it.
+  for (size_t n = 1; n <= 40; ++n) {
+    for (size_t pos = 0; pos < n; ++pos) {
+      std::string s(n, 'a');
+      s[pos] = '\0';
+      auto r = ValidateMqttUtf8(s);
+      ASSERT_FALSE(r.ok()) << n << " " << pos;
+      EXPECT_EQ(r.error(), Errc::kUtf8NullCharacter);
+      s[pos] = '\x80';
+      r = ValidateMqttUtf8(s);
+      ASSERT_FALSE(r.ok()) << n << " " << pos;
+      EXPECT_EQ(r.error(), Errc::kInvalidUtf8);
+      s[pos] = '+';
+      EXPECT_EQ(NameError(s), Errc::kWildcardInTopicName) << n << " " << pos;
+      s[pos] = '#';
+      EXPECT_EQ(NameError(s), Errc::kWildcardInTopicName) << n << " " << pos;
+      s[pos] = '\0';
+      EXPECT_EQ(NameError(s), Errc::kUtf8NullCharacter) << n << " " << pos;
+    }
+    EXPECT_TRUE(ValidateMqttUtf8(std::string(n, 'a')).ok());
+  }
+}
+
+TEST(Utf8, DecoderTopicCheckSeesEveryPosition) {
+  // The decoder's SSE2 topic check, through DecodePublish.
+  for (size_t n = 1; n <= 40; ++n) {
+    for (size_t pos = 0; pos < n; ++pos) {
+      for (char bad : {'+', '#', '\0', '\xff'}) {
+        Bytes pkt = {0x30, static_cast<uint8_t>(2 + n), 0x00, static_cast<uint8_t>(n)};
+        for (size_t i = 0; i < n; ++i) pkt.push_back(i == pos ? static_cast<uint8_t>(bad) : 'a');
+        const Errc want = bad == '\0'             ? Errc::kUtf8NullCharacter
+                          : bad == '\xff'         ? Errc::kInvalidUtf8
+                                                  : Errc::kWildcardInTopicName;
+        EXPECT_EQ(DecodeError(pkt, ProtocolVersion::kV311), want) << n << " " << pos;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mqb::codec::test
