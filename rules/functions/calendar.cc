@@ -402,7 +402,7 @@ bool FormatDate(int64_t time, TimeUnit unit, int64_t offset_seconds, std::string
 
 std::optional<int64_t> ParseFormattedDate(std::string_view input, std::string_view format,
                                           TimeUnit unit, std::string* error) {
-  int64_t part[9];
+  int64_t part[9] = {};
   bool have[9] = {};
   int64_t parsed_offset = 0;
   enum { kY, kMo, kD, kH, kMi, kS, kMs, kUs, kNs };

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <new>
 #include <random>
+#include <thread>
 
 #include "tests/rules/functions/test_context.h"
 
@@ -172,6 +173,42 @@ TEST(Robustness, FunctionsAllocateOnlyInTheArena) {
     EXPECT_TRUE(r.ok()) << p.fn;
     EXPECT_EQ(g_allocations, 0u) << p.fn << " allocated on the heap";
   }
+}
+
+// Functions are called from many evaluator threads at once, each with its own context: the
+// per-thread regex cache, scratch buffers and random generators must not interfere.
+TEST(Robustness, ConcurrentCallsFromManyThreads) {
+  constexpr int kThreads = 4;
+  constexpr int kIterations = 300;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([t, &failures] {
+      TestContext ctx;
+      const std::string id = "dev" + std::to_string(t);
+      for (int i = 0; i < kIterations; ++i) {
+        ctx.arena().Reset();
+        // A pattern per thread and per iteration parity: the caches see shared and private
+        // patterns.
+        const std::string pattern = (i % 2 == 0) ? "^dev[0-9]+$" : "^" + id + "$";
+        auto m = ctx.Call("regex_match", {ctx.S(id), ctx.S(pattern)});
+        auto r = ctx.Call("regex_replace", {ctx.S(id), S("[0-9]+"), S("#")});
+        auto u = ctx.Call("upper", {ctx.S(id)});
+        auto f = ctx.Call("sprintf", {S("~s-~B"), ctx.S(id), I(i)});
+        auto h = ctx.Call("md5", {ctx.S(id)});
+        auto z = ctx.Call("zip_uncompress", {ctx.Call("zip_compress", {ctx.S(id)}).value()});
+        const std::string want_f = id + "-" + std::to_string(i);
+        if (!m.ok() || !m.value().AsBool() || !r.ok() || r.value().AsString() != "dev#" ||
+            !u.ok() || u.value().AsString() != "DEV" + std::to_string(t) || !f.ok() ||
+            f.value().AsString() != want_f || !h.ok() || h.value().size() != 32 || !z.ok() ||
+            z.value().AsString() != id) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
 }
 
 }  // namespace
