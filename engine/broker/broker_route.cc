@@ -141,14 +141,19 @@ void BrokerCore::Drain(Session& s, TimePoint now) {
 void BrokerCore::Resume(Session& s, TimePoint now) {
   Client& c = *s.client;
   // Retransmit unacknowledged messages in order, with DUP set ([MQTT-4.4.0-1]).
-  for (Inflight& f : s.inflight) {
+  for (size_t i = 0; i < s.inflight.size();) {
+    Inflight& f = s.inflight[i];
     if (f.released) {
       codec::Pubrel rel;
       rel.packet_id = f.packet_id;
       Send(c, rel);
-    } else {
-      SendPublish(c, f.delivery, f.packet_id, true, now);
+    } else if (SendPublish(c, f.delivery, f.packet_id, true, now) == SendResult::kTooLarge) {
+      // The new connection's Maximum Packet Size is smaller: discard as if delivered.
+      ++counters_.dropped_too_large;
+      s.inflight.erase(s.inflight.begin() + static_cast<ptrdiff_t>(i));
+      continue;
     }
+    ++i;
   }
   Drain(s, now);
 }
