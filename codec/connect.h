@@ -3,7 +3,9 @@
 // Wire format: docs/codec.md, "CONNECT". A decoded Connect is a set of views into the frame it
 // was decoded from; the frame's bytes must outlive it. For encoding, the views point at the
 // caller's data. Fields that a protocol version lacks (properties before 5.0) are ignored when
-// encoding that version and empty when decoding it.
+// encoding that version and empty when decoding it. Encode(connect, v) requires
+// v == connect.version (else kUnsupportedProtocolVersion); Decode reads the version from the
+// packet.
 //
 // Thread-safety: plain value; distinct objects safe, shared objects unsafe.
 #pragma once
