@@ -9,6 +9,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "engine/bridge/run.h"
 #include "engine/commands.h"
 
 int main(int argc, char** argv) {
@@ -20,6 +21,10 @@ int main(int argc, char** argv) {
   auto* check = app.add_subcommand("check", "Validate a configuration file and print warnings");
   check->add_option("-c,--config", config_path, "Configuration file (TOML)")->required();
 
+  std::string run_config;
+  auto* run = app.add_subcommand("run", "Run the bridge (embedded broker, connectors, rules)");
+  run->add_option("-c,--config", run_config, "Configuration file (TOML)")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -28,5 +33,6 @@ int main(int argc, char** argv) {
   }
 
   if (*check) return mqb::engine::RunCheck(config_path);
+  if (*run) return mqb::engine::RunBridge(run_config);
   return 2;
 }

@@ -1,0 +1,178 @@
+#include "engine/bridge/bridge.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace mqb::engine::bridge {
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Bridge::Bridge(Config config) : config_(std::move(config)) {}
+
+Bridge::~Bridge() { Stop(std::chrono::milliseconds(0)); }
+
+Result<void, std::string> Bridge::Start() {
+  auto plan = Plan::Build(config_, metrics_);
+  if (!plan.ok()) return Err(plan.error());
+  plan_ = std::move(plan.value());
+
+  if (config_.api.enable) {
+    ApiOptions ao;
+    ao.host = config_.api.host;
+    ao.port = config_.api.port;
+    ao.node_name = config_.node.name;
+    api_ = std::make_unique<ApiServer>(ao, metrics_);
+    auto started = api_->Start();
+    if (!started.ok()) return Err("api: " + started.error());
+  }
+
+  // io reactors for the connector pools.
+  size_t connections = 0;
+  for (const ConnectorConfig* c : plan_->connectors) connections += c->pool_size;
+  int n = config_.node.io_threads;
+  if (n <= 0) n = static_cast<int>(std::max(1u, std::min(2u, std::thread::hardware_concurrency())));
+  if (connections == 0) n = 0;
+  std::vector<io::Reactor*> reactor_ptrs;
+  for (int i = 0; i < n; ++i) {
+    io::ReactorOptions ro;
+    ro.name = "bridge-io-" + std::to_string(i);
+    ro.quiet = true;
+    auto r = io::Reactor::Create(ro);
+    if (!r.ok()) return Err("io: " + r.error());
+    reactor_ptrs.push_back(r.value().get());
+    reactors_.push_back(std::move(r.value()));
+  }
+
+  collector_ = std::make_unique<Collector>(
+      &batch_pool_, [this](EventBatch* b) { pipeline_->Submit(b); }, 16);
+  std::vector<Producer*> producers;
+  for (int i = 0; i < n; ++i) producers.push_back(collector_->AddProducer());
+  broker_producer_ = collector_->AddProducer();
+
+  int next_reactor = 0;
+  for (size_t i = 0; i < plan_->connectors.size(); ++i) {
+    pools_.push_back(std::make_unique<ConnectorPool>(static_cast<int>(i), *plan_->connectors[i],
+                                                     *plan_, metrics_, reactor_ptrs, producers,
+                                                     &next_reactor));
+  }
+
+  if (config_.broker.enable) {
+    auto b = broker::Broker::Start(broker::MakeBrokerOptions(config_.broker),
+                                   config_.broker.listeners, this);
+    if (!b.ok()) return Err("broker: " + b.error());
+    broker_ = std::move(b.value());
+  }
+
+  std::vector<ConnectorPool*> pool_ptrs;
+  for (auto& p : pools_) pool_ptrs.push_back(p.get());
+  pipeline_ = std::make_unique<Pipeline>(*plan_, pool_ptrs, broker_.get(), &batch_pool_,
+                                         [this] { collector_->Done(); });
+  collector_->Start();
+  for (auto& p : pools_) p->Start();
+  for (auto& r : reactors_) {
+    io::Reactor* rp = r.get();
+    threads_.emplace_back([rp] { rp->Run(); });
+  }
+  started_ = true;
+  accepting_.store(true);
+  return {};
+}
+
+void Bridge::Stop(std::chrono::milliseconds flush) {
+  if (!started_) return;
+  started_ = false;
+  accepting_.store(false);
+  collector_->Stop();
+  pipeline_->Wait();
+  // Let queued messages flow while the remotes are up.
+  const auto deadline = std::chrono::steady_clock::now() + flush;
+  while (Pending() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  for (auto& p : pools_) p->Stop();
+  // Wait (briefly) until every connection has sent its DISCONNECT and closed.
+  const auto closed_by = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  for (;;) {
+    int64_t open = 0;
+    metrics_.ForEachConnector(
+        [&](const std::string&, const ConnectorState& s) { open += s.connected_clients.Get(); });
+    if (open == 0 || std::chrono::steady_clock::now() >= closed_by) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  for (auto& r : reactors_) r->Shutdown(std::chrono::milliseconds(500));
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+  if (broker_) broker_->Stop();
+  pools_.clear();
+  pipeline_.reset();
+  if (api_) api_->Stop();
+}
+
+std::vector<uint16_t> Bridge::broker_ports() const {
+  return broker_ ? broker_->ports() : std::vector<uint16_t>{};
+}
+
+int64_t Bridge::Pending() const {
+  int64_t n = 0;
+  metrics_.ForEachAction([&](const std::string&, const ResourceMetrics& m) {
+    n += m.queuing.Get() + m.inflight.Get();
+  });
+  return n;
+}
+
+void Bridge::LogStatus() {
+  metrics_.ForEachConnector([](const std::string& name, const ConnectorState& s) {
+    const std::string err = s.Error();
+    spdlog::info("connector {}: {} ({}/{} connected){}{}", name, ResourceStatusName(s.status.load()),
+                 s.connected_clients.Get(), s.pool_size, err.empty() ? "" : ": ", err);
+  });
+  metrics_.ForEachRule([](const std::string& name, const RuleMetrics& m) {
+    spdlog::info("rule {}: matched {} passed {} failed.exception {} failed.no_result {} "
+                 "actions.total {} actions.success {} actions.failed {}",
+                 name, m.matched.Get(), m.passed.Get(), m.failed_exception.Get(),
+                 m.failed_no_result.Get(), m.actions_total.Get(), m.actions_success.Get(),
+                 m.actions_failed.Get());
+  });
+  metrics_.ForEachAction([](const std::string& name, const ResourceMetrics& m) {
+    spdlog::info("action {}: matched {} success {} failed {} dropped {} (expired {}, queue_full {}) "
+                 "queuing {} inflight {}",
+                 name, m.matched.Get(), m.success.Get(), m.failed.Get(), m.Dropped(),
+                 m.dropped_expired.Get(), m.dropped_queue_full.Get(), m.queuing.Get(),
+                 m.inflight.Get());
+  });
+  metrics_.ForEachSource([](const std::string& name, const ResourceMetrics& m) {
+    spdlog::info("source {}: received {}", name, m.received.Get());
+  });
+}
+
+bool Bridge::WantsTopic(std::string_view topic) {
+  return accepting_.load(std::memory_order_relaxed) && plan_->WantsTopic(topic);
+}
+
+void Bridge::OnPublish(const broker::InboundMessage& message) {
+  if (!accepting_.load(std::memory_order_relaxed)) return;
+  broker_producer_->Add([&](EventBatch& b) {
+    Event& e = b.events.emplace_back();
+    e.msg = message.message;
+    e.clientid = Append(b.bytes, message.client_id);
+    e.username = Append(b.bytes, message.username);
+    e.has_username = !message.username.empty();
+    e.peer = Append(b.bytes, message.peer);
+    e.qos = static_cast<uint8_t>(message.qos);
+    e.retain = message.retain;
+    e.version = static_cast<uint8_t>(message.version);
+    e.received_at_ms = NowMs();
+    e.hash = std::hash<std::string_view>{}(message.client_id);
+  });
+}
+
+}  // namespace mqb::engine::bridge

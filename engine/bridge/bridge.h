@@ -1,0 +1,80 @@
+// Bridge: everything the configuration describes, running as one service.
+//
+//   embedded broker (optional) --OnPublish--> Producer --+
+//   connector reactors: source messages ----> Producer ---> Collector --> Pipeline (TBB graph)
+//                                                                  |
+//        pool connections' TTL queues <--- one hand-off per batch and connection
+//        local broker (republish)     <--- in order
+//
+// Start() compiles the rules, starts the API server, the broker (with the Bridge as its
+// PublishHook), the io reactor threads with every connector's pool (sources subscribe), the
+// collector and the pipeline. Stop() stops taking input, lets queued messages flow for up to
+// `flush` (while the remotes are up), DISCONNECTs every connection and joins every thread.
+//
+// Thread-safety: Start/Stop/destructor from one owning thread; WantsTopic/OnPublish are called by
+// the broker's thread; metrics() and the accessors are safe from any thread after Start().
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/result.h"
+#include "engine/api/api_server.h"
+#include "engine/bridge/collector.h"
+#include "engine/bridge/connector_pool.h"
+#include "engine/bridge/pipeline.h"
+#include "engine/bridge/plan.h"
+#include "engine/broker/broker.h"
+#include "engine/broker/hooks.h"
+#include "engine/config.h"
+#include "engine/metrics.h"
+#include "io/reactor.h"
+
+namespace mqb::engine::bridge {
+
+class Bridge final : public broker::PublishHook {
+ public:
+  explicit Bridge(Config config);
+  ~Bridge() override;
+  Bridge(const Bridge&) = delete;
+  Bridge& operator=(const Bridge&) = delete;
+
+  // Errors (bad rule, bind failure, io_uring unavailable) are human readable.
+  Result<void, std::string> Start();
+  void Stop(std::chrono::milliseconds flush = std::chrono::seconds(2));
+
+  MetricsRegistry& metrics() { return metrics_; }
+  const Config& config() const { return config_; }
+  // Bound ports (after Start): the broker's listeners, and the API's (0 if disabled).
+  std::vector<uint16_t> broker_ports() const;
+  uint16_t api_port() const { return api_ ? api_->port() : 0; }
+  // Queued + in-flight sink messages over every action.
+  int64_t Pending() const;
+  // One log line per connector, rule, action and source with their main counters.
+  void LogStatus();
+
+  // broker::PublishHook (broker thread).
+  bool WantsTopic(std::string_view topic) override;
+  void OnPublish(const broker::InboundMessage& message) override;
+
+ private:
+  Config config_;
+  MetricsRegistry metrics_;
+  std::unique_ptr<Plan> plan_;
+  BatchPool batch_pool_;
+  std::unique_ptr<ApiServer> api_;
+  std::vector<std::unique_ptr<io::Reactor>> reactors_;
+  std::vector<std::thread> threads_;
+  std::unique_ptr<Collector> collector_;
+  Producer* broker_producer_ = nullptr;
+  std::vector<std::unique_ptr<ConnectorPool>> pools_;
+  std::unique_ptr<broker::Broker> broker_;
+  std::unique_ptr<Pipeline> pipeline_;
+  std::atomic<bool> accepting_{false};
+  bool started_ = false;
+};
+
+}  // namespace mqb::engine::bridge

@@ -1,0 +1,359 @@
+#include "engine/bridge/connector_pool.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "codec/topic.h"
+
+namespace mqb::engine::bridge {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+codec::ProtocolVersion ToProtocol(ProtoVer v) {
+  switch (v) {
+    case ProtoVer::kV3: return codec::ProtocolVersion::kV31;
+    case ProtoVer::kV4: return codec::ProtocolVersion::kV311;
+    case ProtoVer::kV5: return codec::ProtocolVersion::kV5;
+  }
+  return codec::ProtocolVersion::kV311;
+}
+
+}  // namespace
+
+io::MqttClientOptions MakeClientOptions(const ConnectorConfig& c, const PoolIdentity& id) {
+  io::MqttClientOptions o;
+  o.host = c.host;
+  o.port = c.port;
+  o.tls_enable = c.ssl.enable;
+  if (c.ssl.enable) {
+    o.tls.verify_peer = c.ssl.verify_peer;
+    o.tls.ca_file = c.ssl.cacertfile;
+    o.tls.cert_file = c.ssl.certfile;
+    o.tls.key_file = c.ssl.keyfile;
+    if (c.ssl.server_name_indication != "disable") o.tls.sni = c.ssl.server_name_indication;
+    o.tls.alpn = c.ssl.alpn;
+    const auto& v = c.ssl.versions;
+    const bool has12 = std::find(v.begin(), v.end(), "tlsv1.2") != v.end();
+    const bool has13 = std::find(v.begin(), v.end(), "tlsv1.3") != v.end();
+    o.tls.min_version = has12 || !has13 ? io::TlsVersion::kTls12 : io::TlsVersion::kTls13;
+    o.tls.max_version = has13 || !has12 ? io::TlsVersion::kTls13 : io::TlsVersion::kTls12;
+  }
+  o.version = ToProtocol(c.proto_ver);
+  o.client_id = id.clientid;
+  o.username = id.username;
+  o.password = id.password;
+  o.keepalive_s = static_cast<uint16_t>(
+      std::min<int64_t>(65535, std::chrono::duration_cast<std::chrono::seconds>(c.keepalive).count()));
+  o.clean_start = c.clean_start;
+  o.bridge_mode = c.bridge_mode && c.proto_ver != ProtoVer::kV5;
+  o.max_inflight = static_cast<uint16_t>(std::clamp(c.max_inflight, 1, 65535));
+  o.retry_interval = c.retry_interval;
+  o.connect_timeout = c.connect_timeout;
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// PoolConnection
+
+PoolConnection::PoolConnection(ConnectorPool* pool, int index, io::Reactor* reactor,
+                               Producer* producer, io::MqttClientOptions options)
+    : pool_(pool),
+      index_(index),
+      reactor_(reactor),
+      producer_(producer),
+      client_id_(options.client_id),
+      client_(std::make_unique<io::MqttClient>(*reactor, std::move(options), this)),
+      inflight_action_(65536, 0) {}
+
+PoolConnection::~PoolConnection() = default;
+
+void PoolConnection::Enqueue(BatchRef batch, std::vector<uint32_t> idx) {
+  reactor_->Post([this, batch = std::move(batch), idx = std::move(idx)]() mutable {
+    Push(std::move(batch), std::move(idx));
+  });
+}
+
+void PoolConnection::PostStart(std::vector<io::SubscriptionRequest> subscriptions,
+                               std::vector<int> sources) {
+  reactor_->Post([this, subscriptions = std::move(subscriptions),
+                  sources = std::move(sources)]() mutable {
+    sources_ = std::move(sources);
+    if (!subscriptions.empty()) client_->Subscribe(subscriptions);
+    client_->Start();
+  });
+}
+
+void PoolConnection::PostStop() {
+  reactor_->Post([this] {
+    stopping_ = true;
+    client_->Stop();
+  });
+}
+
+void PoolConnection::OnStatus(io::ClientStatus status, const io::IoError& last_error) {
+  status_.store(status);
+  pool_->StatusChanged(index_, status, last_error);
+  if (status == io::ClientStatus::kConnected) Pump();
+}
+
+void PoolConnection::OnMessage(const codec::Publish& message) {
+  const Plan& plan = pool_->plan();
+  for (int src : sources_) {
+    const SourcePlan& s = plan.sources[src];
+    if (!codec::TopicMatches(s.filter, message.topic)) continue;
+    s.metrics->received.Add();
+    if (s.rules.empty()) continue;
+    producer_->Add([&](EventBatch& b) {
+      Event& e = b.events.emplace_back();
+      e.source = src;
+      e.origin_connector = pool_->index();
+      e.topic = Append(b.bytes, message.topic);
+      e.payload = Append(b.bytes, std::string_view(
+                                      reinterpret_cast<const char*>(message.payload.data()),
+                                      message.payload.size()));
+      auto props = message.properties.bytes();
+      e.properties = Append(b.bytes, std::string_view(
+                                         reinterpret_cast<const char*>(props.data()),
+                                         props.size()));
+      e.qos = static_cast<uint8_t>(message.qos);
+      e.retain = message.retain;
+      e.dup = message.dup;
+      e.version = static_cast<uint8_t>(pool_->config().proto_ver);
+      e.received_at_ms = NowMs();
+      e.hash = std::hash<std::string_view>{}(message.topic);
+    });
+  }
+}
+
+void PoolConnection::OnPublishDone(uint16_t packet_id, codec::ReasonCode rc) {
+  const uint32_t tag = inflight_action_[packet_id];
+  if (tag == 0) return;
+  inflight_action_[packet_id] = 0;
+  const Plan& plan = pool_->plan();
+  const SinkPlan& s = plan.sinks[(tag >> 16) - 1];
+  RuleMetrics* rm = plan.rules[tag & 0xffff].metrics;
+  s.metrics->inflight.Add(-1);
+  const auto code = static_cast<uint8_t>(rc);
+  if (code == 0x00 || code == 0x10) {  // success, or no matching subscribers
+    s.metrics->success.Add();
+    rm->actions_success.Add();
+  } else {
+    s.metrics->failed.Add();
+    rm->actions_failed.Add();
+    rm->actions_failed_unknown.Add();
+  }
+}
+
+void PoolConnection::OnWindowOpen() { Pump(); }
+
+void PoolConnection::PopFront(size_t bytes) {
+  Chunk& c = queue_.front();
+  const OutMsg& m = c.batch->outs[c.idx[c.head]];
+  ResourceMetrics* rm = pool_->plan().sinks[m.action].metrics;
+  rm->queuing.Add(-1);
+  rm->queuing_bytes.Add(-static_cast<int64_t>(bytes));
+  --queued_;
+  queued_bytes_ -= bytes;
+  if (++c.head == c.idx.size()) queue_.pop_front();
+}
+
+void PoolConnection::Push(BatchRef batch, std::vector<uint32_t> idx) {
+  if (idx.empty()) return;
+  const Plan& plan = pool_->plan();
+  size_t bytes = 0;
+  for (uint32_t i : idx) {
+    const OutMsg& m = batch->outs[i];
+    const size_t n = EntryBytes(m);
+    bytes += n;
+    ResourceMetrics* rm = plan.sinks[m.action].metrics;
+    rm->queuing.Add(1);
+    rm->queuing_bytes.Add(static_cast<int64_t>(n));
+  }
+  queued_ += idx.size();
+  queued_bytes_ += bytes;
+  queue_.push_back(Chunk{std::move(batch), std::move(idx), 0, SteadyClock::now()});
+  // Over the limit: drop the oldest entries.
+  const uint64_t limit = pool_->max_buffer_bytes();
+  while (queued_bytes_ > limit && queued_ > 0) {
+    Chunk& c = queue_.front();
+    const OutMsg& m = c.batch->outs[c.idx[c.head]];
+    plan.sinks[m.action].metrics->dropped_queue_full.Add();
+    plan.rules[m.rule].metrics->actions_failed.Add();
+    PopFront(EntryBytes(m));
+  }
+  Pump();
+}
+
+void PoolConnection::Pump() {
+  const Plan& plan = pool_->plan();
+  const auto now = SteadyClock::now();
+  const bool v5 = pool_->config().proto_ver == ProtoVer::kV5;
+  while (!queue_.empty()) {
+    Chunk& c = queue_.front();
+    const EventBatch& b = *c.batch;
+    const OutMsg& m = b.outs[c.idx[c.head]];
+    const SinkPlan& s = plan.sinks[m.action];
+    const size_t bytes = EntryBytes(m);
+    if (s.request_ttl != Duration::max() && now - c.enqueued >= s.request_ttl) {
+      s.metrics->dropped_expired.Add();
+      plan.rules[m.rule].metrics->actions_failed.Add();
+      PopFront(bytes);
+      continue;
+    }
+    if (status_.load() != io::ClientStatus::kConnected || stopping_) break;
+    io::OutboundMessage om;
+    om.topic = m.topic.In(b.out_bytes);
+    const std::string_view payload = m.payload.In(b.out_bytes);
+    om.payload = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(payload.data()),
+                                          payload.size());
+    om.qos = static_cast<codec::QoS>(m.qos);
+    om.retain = m.retain;
+    if (v5 && m.properties.len > 0) {
+      const std::string_view p = m.properties.In(b.out_bytes);
+      om.properties = codec::Properties::FromValidated(
+          std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(p.data()), p.size()));
+    }
+    uint16_t packet_id = 0;
+    const io::PublishStatus st = client_->Publish(om, &packet_id);
+    if (st == io::PublishStatus::kWindowFull || st == io::PublishStatus::kNotConnected) break;
+    const uint32_t rule = m.rule;
+    const uint32_t action = m.action;
+    PopFront(bytes);
+    RuleMetrics* rm = plan.rules[rule].metrics;
+    if (st == io::PublishStatus::kOk) {
+      if (om.qos == codec::QoS::kAtMostOnce) {
+        s.metrics->success.Add();
+        rm->actions_success.Add();
+      } else {
+        s.metrics->inflight.Add(1);
+        inflight_action_[packet_id] = ((action + 1) << 16) | (rule & 0xffff);
+      }
+    } else {  // too large for the remote, or refused by the codec: unrecoverable
+      s.metrics->failed.Add();
+      rm->actions_failed.Add();
+      rm->actions_failed_unknown.Add();
+    }
+  }
+  if (!queue_.empty() && !sweep_armed_) {
+    sweep_armed_ = true;
+    reactor_->AddTimer(pool_->sweep_period(), [this] {
+      sweep_armed_ = false;
+      Pump();
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// ConnectorPool
+
+ConnectorPool::ConnectorPool(int index, const ConnectorConfig& config, const Plan& plan,
+                             MetricsRegistry& metrics, const std::vector<io::Reactor*>& reactors,
+                             const std::vector<Producer*>& producers, int* next_reactor)
+    : index_(index), config_(config), plan_(plan), state_(metrics.Connector(config.name)) {
+  server_ = config.host + ":" + std::to_string(config.port);
+  const std::vector<PoolIdentity> ids = PoolIdentities(config, plan.node);
+  state_->pool_size = static_cast<int>(ids.size());
+  Duration shortest_ttl = Duration::max();
+  bool any_sink = false;
+  for (const SinkPlan& s : plan.sinks) {
+    if (s.connector != index) continue;
+    if (!any_sink || s.max_buffer_bytes < max_buffer_bytes_) max_buffer_bytes_ = s.max_buffer_bytes;
+    any_sink = true;
+    shortest_ttl = std::min(shortest_ttl, s.request_ttl);
+  }
+  if (shortest_ttl != Duration::max()) {
+    sweep_period_ = std::clamp<std::chrono::milliseconds>(shortest_ttl / 4,
+                                                          std::chrono::milliseconds(10),
+                                                          std::chrono::milliseconds(1000));
+  }
+  subs_.resize(ids.size());
+  sub_sources_.resize(ids.size());
+  for (size_t i = 0; i < plan.sources.size(); ++i) {
+    const SourcePlan& s = plan.sources[i];
+    if (s.connector != index || ids.empty()) continue;
+    io::SubscriptionRequest req;
+    req.filter = s.topic;
+    req.options.qos = static_cast<codec::QoS>(s.qos);
+    if (config.proto_ver == ProtoVer::kV5) {
+      req.options.no_local = s.no_local;
+      req.options.retain_as_published = s.retain_as_published;
+    }
+    const size_t n = s.shared ? ids.size() : 1;
+    for (size_t c = 0; c < n; ++c) {
+      subs_[c].push_back(req);
+      sub_sources_[c].push_back(static_cast<int>(i));
+    }
+  }
+  statuses_.assign(ids.size(), io::ClientStatus::kConnecting);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const int r = (*next_reactor)++ % static_cast<int>(reactors.size());
+    conns_.push_back(std::make_unique<PoolConnection>(this, static_cast<int>(i), reactors[r],
+                                                      producers[r], MakeClientOptions(config, ids[i])));
+  }
+  if (ids.empty()) {
+    state_->status.store(ResourceStatus::kDisconnected);
+    state_->SetError("Connector has no assigned static clientids");
+    last_status_ = ResourceStatus::kDisconnected;
+    spdlog::warn("connector {}: disconnected: Connector has no assigned static clientids for node {}",
+                 config.name, plan.node);
+  } else {
+    state_->status.store(ResourceStatus::kConnecting);
+  }
+}
+
+ConnectorPool::~ConnectorPool() = default;
+
+void ConnectorPool::Start() {
+  for (size_t i = 0; i < conns_.size(); ++i) {
+    spdlog::debug("connector {}: pool connection {} client id {}", config_.name, i + 1,
+                  conns_[i]->client_id());
+    conns_[i]->PostStart(subs_[i], sub_sources_[i]);
+  }
+}
+
+void ConnectorPool::Stop() {
+  for (auto& c : conns_) c->PostStop();
+}
+
+void ConnectorPool::StatusChanged(int conn, io::ClientStatus status, const io::IoError& error) {
+  std::lock_guard lock(status_mu_);
+  statuses_[conn] = status;
+  if (status != io::ClientStatus::kConnected && !error.ok()) state_->SetError(error.message);
+  int connected = 0;
+  bool connecting = false, disconnected = false;
+  for (io::ClientStatus s : statuses_) {
+    if (s == io::ClientStatus::kConnected) ++connected;
+    if (s == io::ClientStatus::kConnecting) connecting = true;
+    if (s == io::ClientStatus::kDisconnected) disconnected = true;
+  }
+  state_->connected_clients.Set(connected);
+  // The worst status wins (EMQX): disconnected > connecting > connected.
+  const ResourceStatus agg = disconnected ? ResourceStatus::kDisconnected
+                             : connecting ? ResourceStatus::kConnecting
+                                          : ResourceStatus::kConnected;
+  state_->status.store(agg);
+  if (agg == ResourceStatus::kConnected) state_->SetError("");
+  if (agg != last_status_) {
+    last_status_ = agg;
+    if (agg == ResourceStatus::kConnected) {
+      spdlog::info("connector {}: connected ({} of {} connections to {})", config_.name,
+                   connected, statuses_.size(), server_);
+    } else {
+      const std::string reason = state_->Error();
+      spdlog::warn("connector {}: {} ({} of {} connected){}{}", config_.name,
+                   ResourceStatusName(agg), connected, statuses_.size(),
+                   reason.empty() ? "" : ": ", reason);
+    }
+  }
+}
+
+}  // namespace mqb::engine::bridge

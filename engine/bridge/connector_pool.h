@@ -1,0 +1,148 @@
+// ConnectorPool: the pool of MQTT client connections of one connector, with the sink queue of
+// each connection and the subscriptions of the connector's sources.
+//
+// One PoolConnection per PoolIdentity (engine/clientid.h); each lives on one io::Reactor thread
+// (connections are spread round-robin over the reactors). A connector whose static client ids
+// assign none to this node has no connections and reports disconnected with "Connector has no
+// assigned static clientids".
+//
+// Status: every connection status change recomputes the connector's ConnectorState: connected
+// only if all connections are, connecting if any is connecting, otherwise disconnected; the reason
+// is the last error reported by a connection. Changes are logged.
+//
+// Sink queue (per connection, on its reactor thread): the pipeline's dispatcher hands over one
+// chunk per batch (Enqueue, one reactor Post per batch and connection); entries carry their
+// enqueue time. Entries older than the action's request_ttl are dropped (dropped.expired), also
+// while the remote is down (a timer sweeps the queue); over max_buffer_bytes the OLDEST entries
+// are dropped (dropped.queue_full). While the connection is down entries wait; after reconnect
+// the client first resends its in-flight QoS 1/2 messages, then the queue flows in order.
+//
+// Sources: a `$share/...` (or `$queue/...`) topic is subscribed on every connection, any other
+// topic on the first connection only. The client remembers subscriptions and re-sends them after
+// every reconnect. A received message is matched against the connection's source filters and
+// becomes one event per matching source, appended to the reactor thread's Producer.
+//
+// Thread-safety: construction, Start and Stop from the owning thread (Start/Stop post to the
+// reactors); Enqueue from any thread; everything else on the connection's reactor thread.
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "engine/bridge/batch.h"
+#include "engine/bridge/collector.h"
+#include "engine/bridge/plan.h"
+#include "engine/clientid.h"
+#include "io/mqtt_client.h"
+
+namespace mqb::engine::bridge {
+
+class ConnectorPool;
+
+class PoolConnection final : public io::MqttClientHandler {
+ public:
+  PoolConnection(ConnectorPool* pool, int index, io::Reactor* reactor, Producer* producer,
+                 io::MqttClientOptions options);
+  ~PoolConnection();
+
+  // Any thread: hands the batch's outputs `idx` (sink messages for this connection) over.
+  void Enqueue(BatchRef batch, std::vector<uint32_t> idx);
+
+  // Any thread: start (subscribing for `sources`) / stop the client on its reactor thread.
+  void PostStart(std::vector<io::SubscriptionRequest> subscriptions, std::vector<int> sources);
+  void PostStop();
+
+  io::ClientStatus status() const { return status_.load(); }
+  const std::string& client_id() const { return client_id_; }
+
+ private:
+  struct Chunk {
+    BatchRef batch;
+    std::vector<uint32_t> idx;
+    size_t head = 0;
+    std::chrono::steady_clock::time_point enqueued;
+  };
+
+  // MqttClientHandler
+  void OnStatus(io::ClientStatus status, const io::IoError& last_error) override;
+  void OnMessage(const codec::Publish& message) override;
+  void OnPublishDone(uint16_t packet_id, codec::ReasonCode rc) override;
+  void OnWindowOpen() override;
+
+  void Push(BatchRef batch, std::vector<uint32_t> idx);
+  void Pump();
+  // Pops the front entry (already counted by the caller).
+  void PopFront(size_t bytes);
+  static size_t EntryBytes(const OutMsg& m) {
+    return m.topic.len + m.payload.len + m.properties.len;
+  }
+
+  ConnectorPool* pool_;
+  int index_;
+  io::Reactor* reactor_;
+  Producer* producer_;
+  std::string client_id_;
+  std::unique_ptr<io::MqttClient> client_;
+  std::atomic<io::ClientStatus> status_{io::ClientStatus::kConnecting};
+  std::vector<int> sources_;             // sources whose messages may arrive here
+
+  std::deque<Chunk> queue_;
+  size_t queued_ = 0, queued_bytes_ = 0;
+  // Packet id -> ((action + 1) << 16) | rule of the QoS 1/2 message in flight under it.
+  std::vector<uint32_t> inflight_action_;
+  bool sweep_armed_ = false;
+  bool stopping_ = false;
+};
+
+class ConnectorPool {
+ public:
+  // `reactors` and `producers` are parallel (one producer per reactor thread).
+  ConnectorPool(int index, const ConnectorConfig& config, const Plan& plan,
+                MetricsRegistry& metrics, const std::vector<io::Reactor*>& reactors,
+                const std::vector<Producer*>& producers, int* next_reactor);
+  ~ConnectorPool();
+
+  // Posts Start (with the sources' subscriptions) to every connection's reactor.
+  void Start();
+  // Posts Stop (DISCONNECT) to every connection's reactor.
+  void Stop();
+
+  size_t size() const { return conns_.size(); }
+  PoolConnection* connection(size_t i) { return conns_[i].get(); }
+  const std::string& name() const { return config_.name; }
+  const ConnectorConfig& config() const { return config_; }
+  const Plan& plan() const { return plan_; }
+  int index() const { return index_; }
+  const std::string& server() const { return server_; }
+  // Bytes allowed in one connection's queue (the smallest max_buffer_bytes of the actions).
+  uint64_t max_buffer_bytes() const { return max_buffer_bytes_; }
+  // The sweep period of the queues (a fraction of the shortest request_ttl).
+  std::chrono::milliseconds sweep_period() const { return sweep_period_; }
+
+  // Reactor threads: a connection's status changed.
+  void StatusChanged(int conn, io::ClientStatus status, const io::IoError& error);
+
+ private:
+  int index_;
+  const ConnectorConfig& config_;
+  const Plan& plan_;
+  ConnectorState* state_;
+  std::string server_;
+  std::vector<std::unique_ptr<PoolConnection>> conns_;
+  std::vector<std::vector<io::SubscriptionRequest>> subs_;
+  std::vector<std::vector<int>> sub_sources_;
+  uint64_t max_buffer_bytes_ = 256ull << 20;
+  std::chrono::milliseconds sweep_period_{1000};
+  std::mutex status_mu_;  // status changes only (rare), never on the data path
+  std::vector<io::ClientStatus> statuses_;
+  ResourceStatus last_status_ = ResourceStatus::kConnecting;
+};
+
+// MqttClientOptions for one pool connection.
+io::MqttClientOptions MakeClientOptions(const ConnectorConfig& c, const PoolIdentity& id);
+
+}  // namespace mqb::engine::bridge
