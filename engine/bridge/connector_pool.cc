@@ -321,6 +321,7 @@ void ConnectorPool::Start() {
 }
 
 void ConnectorPool::Stop() {
+  stopping_.store(true);
   for (auto& c : conns_) c->PostStop();
 }
 
@@ -342,7 +343,7 @@ void ConnectorPool::StatusChanged(int conn, io::ClientStatus status, const io::I
                                           : ResourceStatus::kConnected;
   state_->status.store(agg);
   if (agg == ResourceStatus::kConnected) state_->SetError("");
-  if (agg != last_status_) {
+  if (agg != last_status_ && !stopping_.load()) {
     last_status_ = agg;
     if (agg == ResourceStatus::kConnected) {
       spdlog::info("connector {}: connected ({} of {} connections to {})", config_.name,

@@ -140,6 +140,7 @@ class ConnectorPool {
   std::mutex status_mu_;  // status changes only (rare), never on the data path
   std::vector<io::ClientStatus> statuses_;
   ResourceStatus last_status_ = ResourceStatus::kConnecting;
+  std::atomic<bool> stopping_{false};
 };
 
 // MqttClientOptions for one pool connection.
