@@ -85,6 +85,8 @@ class Connection {
   SendStatus SendAlways(std::span<const uint8_t> bytes);
   // True if `bytes` more would currently be accepted by Send.
   bool CanSend(size_t bytes) const;
+  // Asks for OnWritable once the queue has drained below half (after a CanSend() == false).
+  void NotifyWhenWritable() { want_writable_ = true; }
   size_t queued_bytes() const;
 
   void Close();

@@ -203,6 +203,7 @@ PublishStatus MqttClient::Publish(const OutboundMessage& message, uint16_t* pack
   if (message.qos == codec::QoS::kAtMostOnce && conn_ != nullptr &&
       !conn_->CanSend(message.payload.size() + message.topic.size() + 16)) {
     want_writable_ = true;
+    conn_->NotifyWhenWritable();
     return PublishStatus::kWindowFull;
   }
   PublishStatus st = session_.Publish(message, Now(), packet_id);

@@ -362,6 +362,30 @@ TEST_F(MqttClientSystemTest, BrokerKilledMidStreamNothingLostAtQos1) {
   EXPECT_LT(acked_before_kill.size(), static_cast<size_t>(kCount));
 }
 
+TEST_F(MqttClientSystemTest, Qos0BackpressureAgainstAStalledBroker) {
+  Mosquitto broker;
+  TestClient c(rt_, Options(broker.port(), ProtocolVersion::kV311, "stalled"));
+  ASSERT_TRUE(c.WaitConnected());
+  broker.Pause();
+  // Publish 1 KiB QoS 0 messages until the client pushes back: memory stays bounded by the
+  // connection's send queue (8 MiB) plus what the kernel's socket buffers hold.
+  const std::string payload(1024, 'q');
+  const int accepted = rt_.Call([&] {
+    int n = 0;
+    OutboundMessage m;
+    m.topic = "flood";
+    m.payload = {reinterpret_cast<const uint8_t*>(payload.data()), payload.size()};
+    while (n < 1000000 && c.client().Publish(m) == PublishStatus::kOk) ++n;
+    return n;
+  });
+  EXPECT_LT(accepted, 64 * 1024);  // < 64 MiB accepted while nothing is read
+  EXPECT_GT(accepted, 1000);
+  EXPECT_EQ(c.recorder().Locked([&] { return c.recorder().window_open; }), 0);
+  broker.Resume();
+  EXPECT_TRUE(c.recorder().WaitFor([&] { return c.recorder().window_open > 0; }));
+  EXPECT_EQ(c.recorder().Locked([&] { return c.recorder().status; }), ClientStatus::kConnected);
+}
+
 TEST_F(MqttClientSystemTest, HungBrokerIsDetectedWithinKeepaliveTimeout) {
   Mosquitto broker;
   auto o = Options(broker.port(), ProtocolVersion::kV311, "hung");
