@@ -237,7 +237,7 @@ Result<Value, EvalError> Evaluator::Descend(Value v, const Path* payload_path) {
 }
 
 Result<Value, EvalError> Evaluator::EvalPath(const Path& p) {
-  Value v = p.may_be_shadowed ? Lookup(p.root) : Column(p.root);
+  Value v = p.may_be_shadowed ? Lookup(p.root) : ColumnOf(p);
   bool root = true;
   for (const PathStep& s : p.steps) {
     if (v.is_undefined()) {

@@ -42,6 +42,36 @@ Value PubProps(Arena& arena, const MessageInput& in) {
 
 }  // namespace
 
+uint8_t ColumnIdOf(std::string_view name) {
+  static constexpr std::string_view kNames[] = {
+      "",          "topic",    "payload",  "qos",       "clientid",  "username",
+      "peerhost",  "timestamp", "flags",   "pub_props", "node",      "event"};
+  for (uint8_t i = 1; i < sizeof(kNames) / sizeof(kNames[0]); ++i) {
+    if (kNames[i] == name) {
+      return i;
+    }
+  }
+  return 0;
+}
+
+Value Evaluator::ColumnOf(const Path& p) {
+  const MessageInput& in = *input_;
+  if (p.column == 0 || in.extra_columns.is_map()) {
+    return Column(p.root);
+  }
+  bool publish = in.event == EventKind::kMessagePublish;
+  switch (p.column) {
+    case 1: return Str(in.topic);
+    case 2: return Str(in.payload);
+    case 3: return Value::Int(in.qos);
+    case 4: return publish ? Str(in.clientid) : Value();
+    case 5: return publish && in.has_username ? Str(in.username) : Value();
+    case 6: return publish ? Str(in.peerhost) : Value();
+    case 7: return Value::Int(in.timestamp_ms);
+    default: return Column(p.root);
+  }
+}
+
 Value Evaluator::Column(std::string_view name) {
   const MessageInput& in = *input_;
   if (in.extra_columns.is_map()) {

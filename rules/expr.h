@@ -41,6 +41,8 @@ struct Path {
   // A payload path covered by the program's JSON projection: reading it needs only the
   // projected part of the payload (set by RuleProgram::Compile).
   bool projected = false;
+  // The event column `root` names, resolved at compile time (kNone: not a built-in column).
+  uint8_t column = 0;
 };
 
 enum class ExprKind : uint8_t {

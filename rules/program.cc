@@ -4,6 +4,9 @@
 
 namespace mqb::rules {
 
+// Defined with the columns (rules/evaluator_columns.cc).
+uint8_t ColumnIdOf(std::string_view name);
+
 Result<std::shared_ptr<const RuleProgram>, CompileError> RuleProgram::Compile(
     std::string_view sql, const CompileOptions& options) {
   auto program = std::make_shared<RuleProgram>();
@@ -71,6 +74,7 @@ void MarkPaths(Expr* e, const std::vector<std::string_view>& bound, JsonProjecti
     Project(e->path, proj);
   }
   if (e->kind == ExprKind::kPath) {
+    e->path.column = ColumnIdOf(e->path.root);
     e->path.may_be_shadowed = false;
     for (std::string_view b : bound) {
       if (b == e->path.root) {
