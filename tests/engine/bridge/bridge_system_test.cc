@@ -2,6 +2,8 @@
 // a real mosquitto as the remote and real clients (mosquitto_pub/sub, paho).
 #include <gtest/gtest.h>
 
+#include <csignal>
+
 #include "engine/clientid.h"
 #include "tests/engine/bridge/bridge_test_util.h"
 
@@ -269,6 +271,34 @@ TEST(BridgeSystem, RunWithBadConfigExitsOneWithFileAndLine) {
   auto r = mqb::testing::RunCommand(std::string(MQB_BINARY_DIR "/engine/mqbridge run -c ") + path);
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find(path + ":6"), std::string::npos) << r.output;
+}
+
+TEST(BridgeSystem, RunLogsCountersAndStopsCleanlyOnSigterm) {
+  LoggedRemote remote;
+  TempDir dir;
+  const int port = FreePort();
+  std::string cfg = SeedConfig(port, remote.broker.port(), "", "", 2);
+  cfg.replace(cfg.find("[broker]"), 8, "status_log_interval = \"100ms\"\n[broker]");
+  mqb::testing::WriteFile(dir.File("seed.toml"), cfg);
+  Process run({MQB_BINARY_DIR "/engine/mqbridge", "run", "-c", dir.File("seed.toml")},
+              dir.File("run.log"));
+  ASSERT_TRUE(mqb::testing::WaitForPort(port));
+  ASSERT_TRUE(WaitFor([&] { return run.Log().find("connector remote: connected") != std::string::npos; }))
+      << run.Log();
+  auto remote_sub = MosquittoSub(dir, remote.broker.port(), "pub/#", 1);
+  ASSERT_TRUE(MosquittoPub(port, "temp_hum/emqx", "21.5"));
+  EXPECT_EQ(remote_sub->Wait(10s), 0) << remote_sub->Log();
+  EXPECT_TRUE(WaitFor([&] {
+    return run.Log().find("action to_remote: matched 1 success 1") != std::string::npos;
+  })) << run.Log();
+  run.Signal(SIGTERM);
+  EXPECT_EQ(run.Wait(10s), 0) << run.Log();
+  EXPECT_NE(run.Log().find("stopped"), std::string::npos);
+  // Both pool connections sent DISCONNECT (the subscriber's own line is not counted).
+  EXPECT_TRUE(WaitFor([&] {
+    return remote.Count("Client myprefix:remote") == 2 &&
+           remote.Count(":1 disconnected.") + remote.Count(":2 disconnected.") == 2;
+  }, 5s)) << remote.Log();
 }
 
 }  // namespace
