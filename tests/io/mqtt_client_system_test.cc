@@ -397,8 +397,9 @@ TEST_F(MqttClientSystemTest, HungBrokerIsDetectedWithinKeepaliveTimeout) {
   const auto paused = std::chrono::steady_clock::now();
   ASSERT_TRUE(c.WaitDisconnected(std::chrono::seconds(10)));
   const auto detected = std::chrono::steady_clock::now() - paused;
-  // At most one keepalive until the next PINGREQ plus the PINGRESP timeout (and scheduling).
-  EXPECT_LT(detected, std::chrono::milliseconds(2800));
+  // At most one keepalive until the next PINGREQ plus the PINGRESP timeout (2 s), with slack for
+  // a loaded sanitizer build.
+  EXPECT_LT(detected, std::chrono::milliseconds(3500));
   auto e = c.recorder().Locked([&] { return c.recorder().error; });
   EXPECT_EQ(e.code, IoErrc::kTimeout);
   EXPECT_NE(e.message.find("PINGRESP"), std::string::npos) << e.message;
