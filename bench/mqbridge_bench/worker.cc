@@ -225,9 +225,6 @@ class Worker::Client final : public io::MqttClientHandler {
   std::vector<StreamTracker> trackers_;
   uint64_t last_key_ = 0;
   StreamTracker* last_ = nullptr;
-
- public:
-  uint64_t seq() const { return seq_; }
 };
 
 Worker::Worker(const BenchOptions& options, uint32_t run_id, std::string name)
