@@ -7,6 +7,7 @@
 // pad, reverse, trim; "\r\n" counts as one character like Erlang's grapheme clusters); invalid
 // UTF-8 bytes count as one character each. Searches (split, replace, find) work on bytes.
 #include <clocale>
+#include <cstring>
 #include <cwctype>
 #include <locale.h>
 
@@ -36,6 +37,23 @@ locale_t Utf8Locale() {
 
 FnResult CaseMap(std::string_view fn, std::span<const Value> args, EvalContext& ctx, bool upper) {
   MQB_STRING_ARG(s, fn, args[0]);
+  bool ascii = true;
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) {  // fast path: same length, byte by byte
+    char* p = static_cast<char*>(ctx.arena().Allocate(s.empty() ? 1 : s.size(), 1));
+    for (size_t i = 0; i < s.size(); ++i) {
+      char c = s[i];
+      if (upper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+      if (!upper && c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      p[i] = c;
+    }
+    return Value::StringRef(std::string_view(p, s.size()));
+  }
   StringBuilder out(ctx.arena(), s.size());
   std::string& buf = functions::Scratch();
   locale_t loc = Utf8Locale();
@@ -119,23 +137,15 @@ FnResult Trim(std::span<const Value> args, EvalContext&) { return TrimImpl("trim
 FnResult Ltrim(std::span<const Value> args, EvalContext&) { return TrimImpl("ltrim", args, true, false); }
 FnResult Rtrim(std::span<const Value> args, EvalContext&) { return TrimImpl("rtrim", args, false, true); }
 
-// Byte offsets of the characters of `s` ("\r\n" is one character) into the arena; returns the
-// count. offsets[count] == s.size().
-size_t CharOffsets(std::string_view s, Arena& arena, size_t** offsets_out) {
-  size_t* offsets = arena.AllocateArray<size_t>(s.size() + 1);
-  size_t n = 0, i = 0;
-  while (i < s.size()) {
-    offsets[n++] = i;
-    if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') {
-      i += 2;
-      continue;
-    }
-    bool valid = true;
-    NextCodePoint(s, &i, &valid);
+// Byte length of the character starting at s[i] ("\r\n" is one character).
+size_t CharLen(std::string_view s, size_t i) {
+  if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') {
+    return 2;
   }
-  offsets[n] = s.size();
-  *offsets_out = offsets;
-  return n;
+  size_t j = i;
+  bool valid = true;
+  NextCodePoint(s, &j, &valid);
+  return j - i;
 }
 
 size_t CharCount(std::string_view s) {
@@ -154,13 +164,15 @@ size_t CharCount(std::string_view s) {
 
 FnResult Reverse(std::span<const Value> args, EvalContext& ctx) {
   MQB_STRING_ARG(s, "reverse", args[0]);
-  size_t* off;
-  size_t n = CharOffsets(s, ctx.arena(), &off);
-  StringBuilder out(ctx.arena(), s.size());
-  for (size_t k = n; k > 0; --k) {
-    out.Append(s.substr(off[k - 1], off[k] - off[k - 1]));
+  // Each character (in reading order) is copied to its mirrored place in the output.
+  char* out = static_cast<char*>(ctx.arena().Allocate(s.empty() ? 1 : s.size(), 1));
+  size_t i = 0;
+  while (i < s.size()) {
+    const size_t len = CharLen(s, i);
+    std::memcpy(out + (s.size() - i - len), s.data() + i, len);
+    i += len;
   }
-  return out.Finish();
+  return Value::StringRef(std::string_view(out, s.size()));
 }
 
 FnResult Strlen(std::span<const Value> args, EvalContext&) {
@@ -169,7 +181,7 @@ FnResult Strlen(std::span<const Value> args, EvalContext&) {
 }
 
 // substr(S, Start[, Len]): 0-based Start, Len characters (to the end if omitted).
-FnResult Substr(std::span<const Value> args, EvalContext& ctx) {
+FnResult Substr(std::span<const Value> args, EvalContext&) {
   constexpr std::string_view fn = "substr";
   MQB_STRING_ARG(s, fn, args[0]);
   if (!args[1].is_int() || args[1].AsInt() < 0) {
@@ -182,11 +194,16 @@ FnResult Substr(std::span<const Value> args, EvalContext& ctx) {
     }
     len = args[2].AsInt();
   }
-  size_t* off;
-  size_t n = CharOffsets(s, ctx.arena(), &off);
-  size_t start = static_cast<size_t>(std::min<int64_t>(args[1].AsInt(), static_cast<int64_t>(n)));
-  size_t stop = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(start) + std::min<int64_t>(len, static_cast<int64_t>(n)), static_cast<int64_t>(n)));
-  return Value::StringRef(s.substr(off[start], off[stop] - off[start]));
+  // Skip Start characters, then take up to Len.
+  size_t begin = 0;
+  for (int64_t k = args[1].AsInt(); k > 0 && begin < s.size(); --k) {
+    begin += CharLen(s, begin);
+  }
+  size_t end = begin;
+  for (int64_t k = len; k > 0 && end < s.size(); --k) {
+    end += CharLen(s, end);
+  }
+  return Value::StringRef(s.substr(begin, end - begin));
 }
 
 // split(S, Sep[, 'notrim'|'leading'|'leading_notrim'|'trailing'|'trailing_notrim']).
