@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <random>
 #include <thread>
@@ -70,6 +71,12 @@ Result<Summary, std::string> Run(const BenchOptions& o, const ProgressSink& prog
   s.mode = o.mode;
   s.qos = static_cast<int>(o.qos);
   s.payload_bytes = std::max(kStampSize, o.payload_size);
+  if (!o.payload_file.empty()) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(o.payload_file, ec);
+    if (ec) return Err("cannot read the payload file " + o.payload_file + ": " + ec.message());
+    s.payload_bytes = std::max<size_t>(kStampSize, size);
+  }
 
   Workers subs, pubs;  // conn mode uses `pubs` for its plain connections
   int n_subs = 0, n_pubs = 0;

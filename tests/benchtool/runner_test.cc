@@ -81,6 +81,28 @@ TEST(Runner, BridgeModeThroughAMosquittoBridgeWithTopicMapping) {
   EXPECT_NE(json.find("\"received\": 2000"), std::string::npos) << json;
 }
 
+TEST(Runner, SharedGroupSplitsTheStreamAndPayloadFileIsSent) {
+  Mosquitto broker;
+  mqb::testing::TempDir dir;
+  mqb::testing::WriteFile(dir.File("payload.bin"), std::string(200, 'z'));
+  BenchOptions o = Bridge(broker.port(), broker.port());
+  o.version = codec::ProtocolVersion::kV5;
+  o.connections = 2;
+  o.sub_connections = 2;
+  o.shared_group = "g";
+  o.count = 300;
+  o.qos = codec::QoS::kAtLeastOnce;
+  o.payload_file = dir.File("payload.bin");
+  auto r = bench::Run(o);
+  ASSERT_TRUE(r.ok()) << r.error();
+  // Each message goes to one member of the group: 600 in all, not 1200.
+  EXPECT_EQ(r.value().expected, 600u);
+  ExpectComplete(r.value(), 600);
+  EXPECT_EQ(r.value().payload_bytes, 200u);
+  o.payload_file = dir.File("missing.bin");
+  EXPECT_FALSE(bench::Run(o).ok());
+}
+
 TEST(Runner, LossIsCountedWhenTheSubscriptionMissesHalfThePublishers) {
   Mosquitto broker;
   BenchOptions o = Bridge(broker.port(), broker.port());
