@@ -167,6 +167,12 @@ class Loader {
     r.Int("max_queued_messages", queued, 0, 100'000'000);
     cfg_.broker.max_queued_messages = static_cast<uint64_t>(queued);
     r.Duration("session_expiry_max", cfg_.broker.session_expiry_max, Duration(0), kMaxDuration);
+    r.Duration("max_keepalive", cfg_.broker.max_keepalive, Duration(1000), Duration(65'535'000));
+    r.Duration("connect_timeout", cfg_.broker.connect_timeout, Duration(100), Duration(3'600'000));
+    r.Int("receive_maximum", cfg_.broker.receive_maximum, 1, 65535);
+    r.Int("topic_alias_maximum", cfg_.broker.topic_alias_maximum, 0, 65535);
+    r.Bool("queue_qos0_offline", cfg_.broker.queue_qos0_offline);
+    r.Bool("retain_available", cfg_.broker.retain_available);
     r.Finish();
   }
 

@@ -159,6 +159,12 @@ struct BrokerConfig {
   int max_inflight = 32;
   uint64_t max_queued_messages = 1000;
   Duration session_expiry_max{7'200'000};
+  Duration max_keepalive{65'535'000};   // Server Keep Alive cap told to 5.0 clients
+  Duration connect_timeout{10'000};     // time allowed from accept to CONNECT
+  int receive_maximum = 128;            // inbound QoS 2 awaiting PUBREL per client
+  int topic_alias_maximum = 64;         // inbound topic aliases per 5.0 client
+  bool queue_qos0_offline = false;      // also queue QoS 0 for disconnected sessions
+  bool retain_available = true;
 };
 
 struct ApiConfig {

@@ -25,6 +25,14 @@ BrokerOptions MakeBrokerOptions(const BrokerConfig& config) {
                                                                    UINT32_MAX));
   o.session_expiry_max = static_cast<uint32_t>(
       std::min<int64_t>(config.session_expiry_max.count() / 1000, UINT32_MAX));
+  o.max_keepalive = static_cast<uint16_t>(
+      std::clamp<int64_t>(config.max_keepalive.count() / 1000, 1, 65535));
+  o.connect_timeout = config.connect_timeout;
+  o.receive_maximum = static_cast<uint16_t>(std::clamp(config.receive_maximum, 1, 65535));
+  o.topic_alias_maximum =
+      static_cast<uint16_t>(std::clamp(config.topic_alias_maximum, 0, 65535));
+  o.queue_qos0_offline = config.queue_qos0_offline;
+  o.retain_available = config.retain_available;
   return o;
 }
 

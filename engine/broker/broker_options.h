@@ -1,5 +1,5 @@
-// BrokerOptions: everything the broker core needs, derived from engine::BrokerConfig plus the
-// keys below that the config file does not have yet (defaults in brackets):
+// BrokerOptions: everything the broker core needs, derived from engine::BrokerConfig by
+// MakeBrokerOptions (broker.h). Keys of the [broker] section (defaults in brackets):
 //   broker.max_keepalive       [65535 s]  Server Keep Alive cap (5.0 clients are told; 3.x
 //                                          clients are held to their own value)
 //   broker.connect_timeout     [10 s]     time to receive CONNECT after accept

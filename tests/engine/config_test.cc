@@ -73,6 +73,21 @@ TEST(Config, SeedExampleWithDefaults) {
   EXPECT_NE(c.warnings[0].find("mqtt_pool_size_ignored"), std::string::npos);
 }
 
+TEST(Config, BrokerKeys) {
+  auto r = ParseConfig(
+      "[broker]\nmax_keepalive = \"300s\"\nconnect_timeout = \"2s\"\nreceive_maximum = 10\n"
+      "topic_alias_maximum = 0\nqueue_qos0_offline = true\nretain_available = false\n",
+      "b.toml");
+  ASSERT_TRUE(r.ok()) << r.error();
+  const BrokerConfig& b = r.value().broker;
+  EXPECT_EQ(b.max_keepalive, Duration(300'000));
+  EXPECT_EQ(b.connect_timeout, Duration(2'000));
+  EXPECT_EQ(b.receive_maximum, 10);
+  EXPECT_EQ(b.topic_alias_maximum, 0);
+  EXPECT_TRUE(b.queue_qos0_offline);
+  EXPECT_FALSE(b.retain_available);
+}
+
 TEST(Config, ConnectorDefaults) {
   auto r = ParseConfig("[connectors.mqtt.c]\nserver = \"broker.local\"\n", "x.toml");
   ASSERT_TRUE(r.ok()) << r.error();
