@@ -59,9 +59,13 @@ TEST(Runner, BridgeModeOnOneBrokerAtQos1CountsEveryMessage) {
 }
 
 TEST(Runner, BridgeModeThroughAMosquittoBridgeWithTopicMapping) {
-  Mosquitto remote;
+  // mosquitto drops QoS 1 messages beyond max_queued_messages (1000 by default) per session,
+  // the bridge's own included: room for the whole run.
+  MosquittoOptions ro;
+  ro.extra_config = "max_queued_messages 100000\n";
+  Mosquitto remote(ro);
   MosquittoOptions lo;
-  lo.extra_config = "connection b\naddress " + remote.address() +
+  lo.extra_config = "max_queued_messages 100000\nconnection b\naddress " + remote.address() +
                     "\ntopic bench/# out 1 \"\" pub/\ncleansession true\n";
   Mosquitto local(lo);
   BenchOptions o = Bridge(local.port(), remote.port());
