@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <future>
 #include <memory>
 #include <string>
@@ -64,10 +65,20 @@ inline int ConnectBlocking(uint16_t port) {
   return fd;
 }
 
+// Blocking socket calls with a receive timeout are not restarted after an interruption (io_uring
+// task work queued to this thread by a ring it set up counts as one): retry on EINTR.
+inline ssize_t RecvRetry(int fd, void* buf, size_t n) {
+  for (;;) {
+    ssize_t r = recv(fd, buf, n, 0);
+    if (r >= 0 || errno != EINTR) return r;
+  }
+}
+
 inline bool WriteAll(int fd, const std::string& data) {
   size_t off = 0;
   while (off < data.size()) {
     ssize_t n = send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     off += static_cast<size_t>(n);
   }
@@ -80,7 +91,7 @@ inline std::string ReadN(int fd, size_t n) {
   out.resize(n);
   size_t off = 0;
   while (off < n) {
-    ssize_t r = recv(fd, out.data() + off, n - off, 0);
+    ssize_t r = RecvRetry(fd, out.data() + off, n - off);
     if (r <= 0) break;
     off += static_cast<size_t>(r);
   }

@@ -203,7 +203,9 @@ struct Flooder : ConnectionHandler {
 
 TEST_P(ReactorTest, SlowReaderIsBoundedAndDoesNotStallOthers) {
   ReactorThread rt(Options());
-  uint16_t echo_port = StartEcho(rt);
+  std::atomic<int> echo_closed{0};
+  IoError echo_error;
+  uint16_t echo_port = StartEcho(rt, &echo_closed, &echo_error);
   Flooder flooder;
   constexpr size_t kQueueLimit = 1 << 20;
   uint16_t flood_port = rt.Call([&] {
@@ -222,7 +224,7 @@ TEST_P(ReactorTest, SlowReaderIsBoundedAndDoesNotStallOthers) {
   for (int i = 0; i < 100; ++i) {
     std::string msg = "message " + std::to_string(i);
     ASSERT_TRUE(WriteAll(fd, msg));
-    ASSERT_EQ(ReadN(fd, msg.size()), msg);
+    ASSERT_EQ(ReadN(fd, msg.size()), msg) << echo_closed.load() << " " << echo_error.message;
   }
   close(fd);
   // Memory stayed bounded: pending (<= limit, one chunk of slack) plus one in-flight batch.
@@ -231,7 +233,7 @@ TEST_P(ReactorTest, SlowReaderIsBoundedAndDoesNotStallOthers) {
   size_t total = 0;
   std::vector<char> buf(1 << 20);
   for (;;) {
-    ssize_t n = recv(slow, buf.data(), buf.size(), 0);
+    ssize_t n = testing::RecvRetry(slow, buf.data(), buf.size());
     if (n <= 0) break;
     total += static_cast<size_t>(n);
   }
@@ -314,7 +316,7 @@ TEST_P(ReactorTest, ShutdownFlushesQueuedBytes) {
   std::string got;
   std::vector<char> buf(1 << 16);
   for (;;) {
-    ssize_t n = recv(fd, buf.data(), buf.size(), 0);
+    ssize_t n = testing::RecvRetry(fd, buf.data(), buf.size());
     if (n <= 0) break;
     got.append(buf.data(), static_cast<size_t>(n));
   }
