@@ -34,9 +34,16 @@ Reactor::Reactor(ReactorOptions options) : options_(std::move(options)) {}
 
 Result<std::unique_ptr<Reactor>, std::string> Reactor::Create(ReactorOptions options) {
   std::unique_ptr<Reactor> self(new Reactor(std::move(options)));
+  // COOP_TASKRUN (5.19): completions' task work runs when the reactor enters the kernel anyway,
+  // instead of interrupting whatever the thread is doing. Older kernels: retry without it.
   io_uring_params params{};
-  params.flags = IORING_SETUP_CLAMP;
+  params.flags = IORING_SETUP_CLAMP | IORING_SETUP_COOP_TASKRUN;
   int rc = io_uring_queue_init_params(self->options_.queue_depth, &self->ring_, &params);
+  if (rc == -EINVAL) {
+    params = {};
+    params.flags = IORING_SETUP_CLAMP;
+    rc = io_uring_queue_init_params(self->options_.queue_depth, &self->ring_, &params);
+  }
   if (rc < 0) return Err("io_uring_queue_init: " + std::string(std::strerror(-rc)));
   self->ring_ready_ = true;
   self->features_.ext_arg = (params.features & IORING_FEAT_EXT_ARG) != 0;
