@@ -114,10 +114,12 @@ Token Lexer::Next() {
         Advance();
         break;
       }
-      if (d == '\\' && pos_ + 1 < src_.size()) {
+      // As in EMQX, backslashes stay as typed ('^\d+$' reaches regex_match intact, and
+      // unescape() turns \n and friends into characters); only a backslash before the closing
+      // quote character escapes it.
+      if (d == '\\' && Peek(1) == quote) {
         Advance();
-        char e = Peek();
-        s.push_back(e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e);
+        s.push_back(quote);
         Advance();
         continue;
       }
