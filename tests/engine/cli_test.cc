@@ -2,9 +2,14 @@
 // connector test, against real mosquitto brokers (plain, with passwords, with TLS).
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "tests/support/mosquitto.h"
 #include "tests/support/process.h"
 #include "tests/support/tls_material.h"
+
+#include <unistd.h>
 
 namespace mqb {
 namespace {
@@ -119,6 +124,62 @@ TEST(Cli, ConnectorTestTls) {
   EXPECT_NE(r.output.find("certificate"), std::string::npos) << r.output;
   r = RunCommand(Bin() + " connector test --server " + server + " --tls --insecure");
   EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+// Every shipped example is a valid configuration.
+TEST(Cli, EveryExampleChecks) {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(MQB_SOURCE_DIR "/examples")) {
+    if (e.path().extension() != ".toml") continue;
+    ++n;
+    auto r = RunCommand(Bin() + " check -c " + e.path().string());
+    EXPECT_EQ(r.exit_code, 0) << e.path() << ": " << r.output;
+  }
+  EXPECT_GE(n, 5);
+}
+
+// examples/pure-bridge.toml, run between two real mosquitto brokers with no embedded broker.
+TEST(Cli, PureBridgeExampleMovesMessagesBetweenTwoBrokers) {
+  testing::Mosquitto edge, cloud;
+  testing::TempDir dir;
+  std::string text = testing::ReadFile(MQB_SOURCE_DIR "/examples/pure-bridge.toml");
+  auto replace = [&](const std::string& from, const std::string& to) {
+    size_t at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+  };
+  replace("127.0.0.1:1884", edge.address());
+  replace("127.0.0.1:1885", cloud.address());
+  text = "[api]\nenable = false\n" + text;
+  testing::WriteFile(dir.File("pb.toml"), text);
+  testing::Process bridge({Bin(), "run", "-c", dir.File("pb.toml")}, dir.File("mqbridge.log"));
+  // Wait until both connectors are up (the log says so), then publish and expect the reshaped
+  // message on the cloud side.
+  bool up = false;
+  for (int i = 0; i < 200 && !up; ++i) {
+    std::string log = bridge.Log();
+    up = log.find("connector edge: connected") != std::string::npos &&
+         log.find("connector cloud: connected") != std::string::npos;
+    if (!up) usleep(50'000);
+  }
+  ASSERT_TRUE(up) << bridge.Log();
+  testing::Process sub({"stdbuf", "-oL", "mosquitto_sub", "-d", "-p", std::to_string(cloud.port()),
+                        "-t", "site1/#", "-q", "1", "-C", "1", "-W", "10", "-v"},
+                       dir.File("sub.out"));
+  // The subscription is in place once the subscriber has its SUBACK.
+  for (int i = 0; i < 200 && testing::ReadFile(dir.File("sub.out")).find("SUBACK") ==
+                                 std::string::npos; ++i) {
+    usleep(50'000);
+  }
+  auto pub = RunCommand("mosquitto_pub -p " + std::to_string(edge.port()) +
+                        " -q 1 -t telemetry/room1 -m " + Q(R"({"temp":21.5,"hum":40})"));
+  ASSERT_EQ(pub.exit_code, 0) << pub.output;
+  EXPECT_EQ(sub.Wait(std::chrono::seconds(15)), 0) << bridge.Log();
+  std::string out = testing::ReadFile(dir.File("sub.out"));
+  EXPECT_NE(out.find("site1/telemetry/room1 "), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("temp":21.5)"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("hum":40)"), std::string::npos) << out;
+  EXPECT_EQ(bridge.Stop(), 0) << bridge.Log();
 }
 
 }  // namespace
