@@ -1,5 +1,7 @@
 #include "rules/functions/util.h"
 
+#include "rules/topic_match.h"
+
 #include <charconv>
 #include <cmath>
 
@@ -254,34 +256,7 @@ std::optional<Value> NestedGet(const Value& v, std::string_view path, EvalContex
 }
 
 bool TopicMatch(std::string_view name, std::string_view filter) {
-  if (!name.empty() && name[0] == '$' && !filter.empty() && (filter[0] == '+' || filter[0] == '#')) {
-    return false;
-  }
-  size_t n = 0, f = 0;
-  while (true) {
-    size_t fe = filter.find('/', f);
-    std::string_view flevel = filter.substr(f, fe == std::string_view::npos ? fe : fe - f);
-    if (flevel == "#") {
-      return fe == std::string_view::npos;
-    }
-    if (n > name.size()) {
-      return false;  // name exhausted but the filter has more levels
-    }
-    size_t ne = name.find('/', n);
-    std::string_view nlevel = name.substr(n, ne == std::string_view::npos ? ne : ne - n);
-    if (flevel != "+" && flevel != nlevel) {
-      return false;
-    }
-    if (fe == std::string_view::npos || ne == std::string_view::npos) {
-      if (fe == std::string_view::npos && ne == std::string_view::npos) {
-        return true;
-      }
-      // "a/#" also matches "a": the filter's next (last) level is '#'.
-      return ne == std::string_view::npos && filter.substr(fe + 1) == "#";
-    }
-    n = ne + 1;
-    f = fe + 1;
-  }
+  return MatchTopic(name, filter);
 }
 
 }  // namespace mqb::rules::functions
