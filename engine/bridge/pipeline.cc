@@ -261,10 +261,12 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
     for (int i = 15; i >= 0; --i, idv >>= 4) w.id[i] = kHex[idv & 15];
     in.id = std::string_view(w.id.data(), 16);
 
+    // One BeginMessage for all candidate rules: the payload is decoded at most once per message.
+    w.ev.BeginMessage(in);
     for (int ri : candidates) {
       const RulePlan& r = plan_.rules[ri];
       Worker::RuleCount& c = w.rules[ri];
-      const rules::EvalStatus st = w.ev.Evaluate(*r.program, in);
+      const rules::EvalStatus st = w.ev.EvaluateRule(*r.program);
       if (st == rules::EvalStatus::kNoMatch) continue;
       ++c.matched;
       ++rules_matched;
