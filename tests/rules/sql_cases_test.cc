@@ -1,6 +1,7 @@
 // Data-driven SQL tests (sqllogictest style, as in DuckDB's test/sql/*.test).
 //
-// Every tests/rules/cases/*.test file holds cases of the form
+// Every tests/rules/cases/*.test and tests/rules/functions/cases/*.test file holds cases of the
+// form
 //
 //   test <name> [requires fn1,fn2]      (skipped unless these functions are registered)
 //   <SQL, one or more lines>
@@ -117,12 +118,19 @@ std::vector<SqlCase> LoadCases(const std::filesystem::path& path) {
   return cases;
 }
 
+// Case files of the language (tests/rules/cases) and of the function library
+// (tests/rules/functions/cases), as paths relative to tests/rules.
 std::vector<std::string> CaseFiles() {
   std::vector<std::string> files;
-  std::filesystem::path dir = std::filesystem::path(MQB_SOURCE_DIR) / "tests/rules/cases";
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() == ".test") {
-      files.push_back(entry.path().filename().string());
+  const std::filesystem::path root = std::filesystem::path(MQB_SOURCE_DIR) / "tests/rules";
+  for (const char* sub : {"cases", "functions/cases"}) {
+    if (!std::filesystem::is_directory(root / sub)) {
+      continue;
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(root / sub)) {
+      if (entry.path().extension() == ".test") {
+        files.push_back(std::filesystem::relative(entry.path(), root).string());
+      }
     }
   }
   std::sort(files.begin(), files.end());
@@ -161,7 +169,7 @@ class SqlCasesTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SqlCasesTest, File) {
   std::filesystem::path path =
-      std::filesystem::path(MQB_SOURCE_DIR) / "tests/rules/cases" / GetParam();
+      std::filesystem::path(MQB_SOURCE_DIR) / "tests/rules" / GetParam();
   std::vector<SqlCase> cases = LoadCases(path);
   ASSERT_FALSE(cases.empty()) << "no cases in " << path;
   int skipped = 0;
