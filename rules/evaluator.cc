@@ -5,6 +5,9 @@
 
 namespace mqb::rules {
 
+// Upper bound on what one evaluation may allocate from its arena.
+constexpr size_t kMaxEvalBytes = size_t{64} << 20;
+
 // Pushes lookup frames for the duration of a scope.
 class Evaluator::FrameScope {
  public:
@@ -155,6 +158,12 @@ EvalStatus Evaluator::RunForeach(const Statement& st) {
     }
   }
   for (const Value& item : collection.AsArray()) {
+    // A hostile rule (FOREACH [1..N] DO [1..N]) grows quadratically; stop it before it takes the
+    // process's memory.
+    if (arena_.BytesUsed() > kMaxEvalBytes) {
+      return Fail(EvalError::Exception("FOREACH output exceeds the 64 MiB evaluation limit"),
+                  "FOREACH");
+    }
     MapEntry* binding = arena_.AllocateArray<MapEntry>(1);
     binding[0] = MapEntry{item_key, item};
     Value item_map = Value::MapRef(binding, 1);
