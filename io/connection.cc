@@ -95,7 +95,7 @@ void Connection::Opened() {
 }
 
 void Connection::ArmRecv() {
-  if (recv_armed_ || state_ == State::kClosed) return;
+  if (recv_armed_ || read_paused_ || state_ == State::kClosed) return;
   io_uring_sqe* sqe = reactor_.GetSqe();
   BufferRing* ring = reactor_.buffer_ring();
   if (ring != nullptr) {
@@ -112,34 +112,113 @@ void Connection::ArmRecv() {
 }
 
 void Connection::OnRecv(int32_t res, uint32_t flags) {
-  if ((flags & IORING_CQE_F_MORE) == 0) {
+  const bool last = (flags & IORING_CQE_F_MORE) == 0;
+  if (last) {
     recv_armed_ = false;
     --outstanding_;
   }
+  // While paused, and until what was held has been delivered, keep receipts in order aside.
+  const bool hold = read_paused_ || held_size_ > 0 || held_end_;
   if (res > 0) {
     BufferRing* ring = reactor_.buffer_ring();
     if ((flags & IORING_CQE_F_BUFFER) != 0 && ring != nullptr) {
       const auto id = static_cast<uint16_t>(flags >> IORING_CQE_BUFFER_SHIFT);
-      Deliver(ring->Data(id), static_cast<size_t>(res));
+      if (hold) {
+        Hold(ring->Data(id), static_cast<size_t>(res));
+      } else {
+        Deliver(ring->Data(id), static_cast<size_t>(res));
+      }
       ring->Recycle(id);
+    } else if (hold) {
+      Hold(recv_buf_.data(), static_cast<size_t>(res));
     } else {
       Deliver(recv_buf_.data(), static_cast<size_t>(res));
     }
-    if (state_ != State::kClosed && !recv_armed_) ArmRecv();
-  } else if (res == 0) {
-    if (state_ == State::kHandshaking) {
-      Finish({IoErrc::kTls, 0, "handshake failed: peer closed"});
+  } else if (res == 0 || (res != -ENOBUFS && res != -ECANCELED)) {
+    IoError error;
+    if (res < 0) {
+      error = IoError::Errno(-res, "recv");
+    } else if (state_ == State::kHandshaking) {
+      error = {IoErrc::kTls, 0, "handshake failed: peer closed"};
     } else {
-      Finish({IoErrc::kClosedByPeer, 0, "connection closed by peer"});
+      error = {IoErrc::kClosedByPeer, 0, "connection closed by peer"};
     }
-  } else if (res == -ENOBUFS) {
-    // All provided buffers are in use: backpressure. They are recycled synchronously after each
-    // delivery, so by now some are back; re-arm.
-    if (state_ != State::kClosed && !recv_armed_) ArmRecv();
-  } else if (res != -ECANCELED) {
-    Finish(IoError::Errno(-res, "recv"));
+    if (hold && state_ != State::kClosed) {
+      held_end_ = true;  // reported after the held bytes, on resume
+      held_error_ = std::move(error);
+    } else {
+      Finish(std::move(error));
+    }
   }
+  // -ENOBUFS (all provided buffers in use: they are recycled synchronously after each delivery,
+  // so some are back by now), a cancellation from PauseReading, or a single-shot completion:
+  // re-arm unless paused or finished.
+  if (last && !held_end_) ArmRecv();
   MaybeFinishClose();
+}
+
+void Connection::Hold(const uint8_t* data, size_t size) {
+  held_.resize(held_size_ + size + kRecvPadding);
+  std::memcpy(held_.data() + held_size_, data, size);
+  held_size_ += size;
+}
+
+void Connection::PauseReading() {
+  if (read_paused_ || state_ == State::kClosed) return;
+  read_paused_ = true;
+  // Completions racing with the cancellation are held (OnRecv); the last one re-arms nothing.
+  if (recv_armed_) reactor_.Cancel(&recv_op_);
+}
+
+void Connection::ResumeReading() {
+  if (!read_paused_) return;
+  read_paused_ = false;
+  if (state_ == State::kClosed) return;
+  // Held bytes (and, with TLS, plaintext wolfSSL still buffers) are delivered from the loop, so
+  // callers never see OnData re-entered from inside ResumeReading.
+  if (held_size_ > 0 || held_end_ || tls_ != nullptr) {
+    deliver_held_ = true;
+    ScheduleDeferred();
+  }
+  if (state_ != State::kConnecting && !held_end_) ArmRecv();
+}
+
+void Connection::ScheduleDeferred() {
+  if (!dirty_) {
+    dirty_ = true;
+    reactor_.MarkDirty(this);
+  }
+}
+
+void Connection::RunDeferred() {
+  if (deliver_held_) {
+    deliver_held_ = false;
+    DeliverHeld();
+  }
+  Flush();
+}
+
+void Connection::DeliverHeld() {
+  if (read_paused_ || state_ == State::kClosed || state_ == State::kConnecting) return;
+  if (held_size_ > 0) {
+    // Deliver from the spare buffer: nothing can be appended to held_ during the callbacks (no
+    // completion runs meanwhile), but the handler may pause and resume.
+    held_spare_.swap(held_);
+    const size_t size = held_size_;
+    held_size_ = 0;
+    Deliver(held_spare_.data(), size);
+    if (held_spare_.capacity() > (1u << 20)) {
+      std::vector<uint8_t>().swap(held_spare_);
+    } else {
+      held_spare_.clear();
+    }
+  } else if (tls_ != nullptr) {
+    DeliverTls(nullptr, 0);  // plaintext left in the TLS session by a pause inside OnData
+  }
+  if (held_end_ && !read_paused_ && held_size_ == 0 && state_ != State::kClosed) {
+    held_end_ = false;
+    Finish(std::move(held_error_));
+  }
 }
 
 void Connection::Deliver(const uint8_t* data, size_t size) {
@@ -170,7 +249,7 @@ void Connection::DeliverTls(const uint8_t* data, size_t size) {
     if (handler_ != nullptr) handler_->OnOpen(*this);
   }
   if (plain_buf_.empty()) plain_buf_.resize(kTlsPlainChunk + kRecvPadding);
-  while (state_ == State::kOpen || state_ == State::kClosing) {
+  while ((state_ == State::kOpen || state_ == State::kClosing) && !read_paused_) {
     TlsSession::Status st;
     size_t n = tls_->Read({plain_buf_.data(), kTlsPlainChunk}, &st);
     if (n > 0) {
@@ -239,17 +318,15 @@ SendStatus Connection::Sendv(std::span<const iovec> parts) {
   }
   if (tls_ != nullptr && state_ == State::kOpen && parts.size() > 1) {
     // One TLS record for the whole frame rather than one per part.
-    std::vector<uint8_t>& scratch = plain_buf_;
-    size_t keep = scratch.size();
-    scratch.resize(keep + total);
-    size_t off = keep;
+    // Its own scratch: plain_buf_ may hold the bytes OnData is being called with.
+    std::vector<uint8_t>& scratch = sendv_scratch_;
+    scratch.resize(total);
+    size_t off = 0;
     for (const iovec& v : parts) {
       std::memcpy(scratch.data() + off, v.iov_base, v.iov_len);
       off += v.iov_len;
     }
-    SendStatus st = QueuePlain(scratch.data() + keep, total);
-    scratch.resize(keep);
-    return st;
+    return QueuePlain(scratch.data(), total);
   }
   for (const iovec& v : parts) {
     SendStatus st = QueuePlain(static_cast<const uint8_t*>(v.iov_base), v.iov_len);

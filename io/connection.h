@@ -5,6 +5,16 @@
 // (decrypted, with TLS) are handed to ConnectionHandler::OnData; the span is valid only during
 // the call.
 //
+// Read pause (back-pressure): PauseReading() stops delivering OnData and stops receiving: the
+// armed receive is cancelled, so the kernel socket buffer fills and TCP flow control pushes back
+// on the peer. Bytes that were already received (completions racing with the cancellation) are
+// held, not lost, and delivered in order after ResumeReading(), from the next reactor turn (never
+// from inside ResumeReading). A peer close or receive error seen while paused is reported after
+// the held bytes, on resume; while paused with no receive armed, a peer close is noticed on
+// resume at the latest. Works the same with TLS (the handshake also waits while paused). Pause and
+// resume are idempotent (not counted), may be called in any state (no-ops once closed) and from
+// inside any callback, including OnData of the same connection.
+//
 // Sending: Send()/Sendv() copy the bytes into the connection's pending buffer and mark the
 // connection dirty; once per reactor turn everything pending leaves in one send (coalescing), while
 // at most one send is in flight. Memory is bounded: if the pending bytes would exceed
@@ -89,6 +99,11 @@ class Connection {
   void NotifyWhenWritable() { want_writable_ = true; }
   size_t queued_bytes() const;
 
+  // Back-pressure on the receive side (see the header comment).
+  void PauseReading();
+  void ResumeReading();
+  bool reading_paused() const { return read_paused_; }
+
   void Close();
   void Abort(IoError reason);
   void set_handler(ConnectionHandler* handler) { handler_ = handler; }
@@ -100,6 +115,8 @@ class Connection {
 
   // Reactor internals.
   void Flush();
+  // Once per loop turn for a dirty connection: held receive data (after a resume), then sends.
+  void RunDeferred();
 
  private:
   Connection(Reactor& reactor, int fd, ConnectionHandler* handler, ConnectionOptions options);
@@ -115,6 +132,9 @@ class Connection {
   void MaybeFinishClose();
   void Finish(IoError error);
   SendStatus QueuePlain(const uint8_t* data, size_t size);
+  void Hold(const uint8_t* data, size_t size);
+  void DeliverHeld();
+  void ScheduleDeferred();
 
   Reactor& reactor_;
   int fd_;
@@ -133,6 +153,16 @@ class Connection {
   std::vector<uint8_t> recv_buf_;  // single-shot mode
   std::vector<uint8_t> plain_buf_;       // TLS: decrypted bytes
   std::vector<uint8_t> early_plain_;     // TLS: plaintext queued before the handshake finished
+  std::vector<uint8_t> sendv_scratch_;   // TLS: one frame from Sendv's parts
+  // Read pause: received while paused (or before the held bytes were delivered), in order, with
+  // kRecvPadding bytes of slack after held_size_; and a peer close/error seen meanwhile.
+  bool read_paused_ = false;
+  bool deliver_held_ = false;  // resumed: deliver held_ / held_end_ on the next RunDeferred
+  std::vector<uint8_t> held_;
+  size_t held_size_ = 0;
+  std::vector<uint8_t> held_spare_;
+  bool held_end_ = false;
+  IoError held_error_;
   std::unique_ptr<TlsSession> tls_;
   sockaddr_storage peer_{};
   socklen_t peer_len_ = 0;

@@ -219,11 +219,13 @@ void Reactor::RemoveListener(Listener* listener) {
 }
 
 void Reactor::FlushDirty() {
-  // Flush() may mark other connections dirty (never itself), so iterate by index.
+  // RunDeferred() may mark connections dirty (itself included, after delivering held bytes), so
+  // iterate by index. Every entry is alive: connections are freed only after this, in
+  // FreeReleased().
   for (size_t i = 0; i < dirty_.size(); ++i) {
     Connection* c = dirty_[i];
     c->dirty_ = false;
-    c->Flush();
+    c->RunDeferred();
   }
   dirty_.clear();
 }
