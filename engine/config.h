@@ -31,6 +31,7 @@ struct TlsClientOptions {
   std::string cacertfile, certfile, keyfile, password, ciphers;
   std::vector<std::string> alpn;
   int depth = 10;
+  bool operator==(const TlsClientOptions&) const = default;
 };
 
 struct TlsServerOptions {
@@ -38,16 +39,19 @@ struct TlsServerOptions {
   std::string cacertfile, certfile, keyfile;
   bool verify_peer = false;             // request and verify client certificates
   bool fail_if_no_peer_cert = false;
+  bool operator==(const TlsServerOptions&) const = default;
 };
 
 struct StaticClientId {
   std::string clientid;
   std::optional<std::string> username, password;
+  bool operator==(const StaticClientId&) const = default;
 };
 
 struct StaticClientIds {
   std::string node;
   std::vector<StaticClientId> ids;
+  bool operator==(const StaticClientIds&) const = default;
 };
 
 struct HealthOptions {
@@ -55,6 +59,7 @@ struct HealthOptions {
   Duration health_check_timeout{60'000};
   bool start_after_created = true;
   Duration start_timeout{5'000};
+  bool operator==(const HealthOptions&) const = default;
 };
 
 struct ConnectorConfig {
@@ -80,6 +85,7 @@ struct ConnectorConfig {
   TlsClientOptions ssl;
   HealthOptions resource_opts;
   int line = 0;                         // where it was declared, for messages
+  bool operator==(const ConnectorConfig&) const = default;
 };
 
 struct ActionResourceOptions {
@@ -147,6 +153,7 @@ struct ListenerConfig {
   std::string host = "127.0.0.1";
   uint16_t port = 1883;
   TlsServerOptions ssl;
+  bool operator==(const ListenerConfig&) const = default;
 };
 
 struct BrokerConfig {
@@ -165,12 +172,14 @@ struct BrokerConfig {
   int topic_alias_maximum = 64;         // inbound topic aliases per 5.0 client
   bool queue_qos0_offline = false;      // also queue QoS 0 for disconnected sessions
   bool retain_available = true;
+  bool operator==(const BrokerConfig&) const = default;
 };
 
 struct ApiConfig {
   bool enable = true;
   std::string host = "127.0.0.1";
   uint16_t port = 18083;
+  bool operator==(const ApiConfig&) const = default;
 };
 
 struct NodeConfig {
@@ -178,6 +187,7 @@ struct NodeConfig {
   std::string log_level = "info";
   Duration status_log_interval{0};      // 0: off
   int io_threads = 0;                   // 0: one per core
+  bool operator==(const NodeConfig&) const = default;
 };
 
 struct Config {

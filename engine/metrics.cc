@@ -72,20 +72,39 @@ const char* ResourceStatusName(ResourceStatus s) {
 namespace {
 template <typename T>
 T* GetOrCreate(std::mutex& mu, std::map<std::string, std::unique_ptr<T>>& m,
-               const std::string& name) {
+               const std::string& name, std::set<std::string>* unlisted = nullptr) {
   std::lock_guard lock(mu);
+  if (unlisted != nullptr) unlisted->erase(name);
   auto& slot = m[name];
   if (!slot) slot = std::make_unique<T>();
   return slot.get();
 }
 }  // namespace
 
-RuleMetrics* MetricsRegistry::Rule(const std::string& name) { return GetOrCreate(mu_, rules_, name); }
+RuleMetrics* MetricsRegistry::Rule(const std::string& name) {
+  return GetOrCreate(mu_, rules_, name, &unlisted_rules_);
+}
 ResourceMetrics* MetricsRegistry::Action(const std::string& name) {
-  return GetOrCreate(mu_, actions_, name);
+  return GetOrCreate(mu_, actions_, name, &unlisted_actions_);
 }
 ResourceMetrics* MetricsRegistry::Source(const std::string& name) {
-  return GetOrCreate(mu_, sources_, name);
+  return GetOrCreate(mu_, sources_, name, &unlisted_sources_);
+}
+
+void MetricsRegistry::ListOnly(const std::set<std::string>& rules,
+                               const std::set<std::string>& actions,
+                               const std::set<std::string>& sources) {
+  std::lock_guard lock(mu_);
+  auto unlist = [](const auto& blocks, const std::set<std::string>& keep,
+                   std::set<std::string>& out) {
+    out.clear();
+    for (const auto& [name, block] : blocks) {
+      if (!keep.contains(name)) out.insert(name);
+    }
+  };
+  unlist(rules_, rules, unlisted_rules_);
+  unlist(actions_, actions, unlisted_actions_);
+  unlist(sources_, sources, unlisted_sources_);
 }
 ConnectorState* MetricsRegistry::Connector(const std::string& name) {
   return GetOrCreate(mu_, connectors_, name);

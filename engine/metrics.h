@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -111,8 +112,8 @@ struct ConnectorState {
 
 class MetricsRegistry {
  public:
-  // Returns the block for `name`, creating it on first use. Pointers stay valid for the
-  // registry's lifetime.
+  // Returns the block for `name`, creating it on first use (or listing it again if it was
+  // unlisted). Pointers stay valid for the registry's lifetime.
   RuleMetrics* Rule(const std::string& name);
   ResourceMetrics* Action(const std::string& name);
   ResourceMetrics* Source(const std::string& name);
@@ -125,20 +126,32 @@ class MetricsRegistry {
   // Samples every rate meter (call every 10 s, or faster in tests).
   void SampleRates(std::chrono::steady_clock::time_point now);
 
-  // Visitors for rendering (API, Prometheus, status log), in name order.
-  template <typename F> void ForEachRule(F f) const { Visit(rules_, f); }
-  template <typename F> void ForEachAction(F f) const { Visit(actions_, f); }
-  template <typename F> void ForEachSource(F f) const { Visit(sources_, f); }
-  template <typename F> void ForEachConnector(F f) const { Visit(connectors_, f); }
+  // After a configuration reload: rules, actions and sources not named here are no longer
+  // listed by the visitors. Their blocks stay alive (messages rendered before the reload may
+  // still be counted on them) and are listed again, with their totals, if the name returns.
+  void ListOnly(const std::set<std::string>& rules, const std::set<std::string>& actions,
+                const std::set<std::string>& sources);
+
+  // Visitors for rendering (API, Prometheus, status log), in name order, listed blocks only.
+  template <typename F> void ForEachRule(F f) const { Visit(rules_, unlisted_rules_, f); }
+  template <typename F> void ForEachAction(F f) const { Visit(actions_, unlisted_actions_, f); }
+  template <typename F> void ForEachSource(F f) const { Visit(sources_, unlisted_sources_, f); }
+  template <typename F> void ForEachConnector(F f) const { Visit(connectors_, kNone, f); }
+  // Every action block, listed or not (queued messages of removed actions still count).
+  template <typename F> void ForEachActionBlock(F f) const { Visit(actions_, kNone, f); }
 
  private:
   template <typename M, typename F>
-  void Visit(const M& m, F& f) const {
+  void Visit(const M& m, const std::set<std::string>& unlisted, F& f) const {
     std::lock_guard lock(mu_);
-    for (const auto& [name, block] : m) f(name, *block);
+    for (const auto& [name, block] : m) {
+      if (!unlisted.contains(name)) f(name, *block);
+    }
   }
 
+  static inline const std::set<std::string> kNone{};
   mutable std::mutex mu_;
+  std::set<std::string> unlisted_rules_, unlisted_actions_, unlisted_sources_;
   std::map<std::string, std::unique_ptr<RuleMetrics>> rules_;
   std::map<std::string, std::unique_ptr<ResourceMetrics>> actions_;
   std::map<std::string, std::unique_ptr<ResourceMetrics>> sources_;

@@ -22,6 +22,8 @@
 
 namespace mqb::engine::bridge {
 
+struct Plan;
+
 // A slice of a byte store.
 struct Slice {
   uint32_t off = 0, len = 0;
@@ -43,7 +45,7 @@ struct Event {
   // Local publish: clientid, username, peer. Source message: topic, payload, properties.
   Slice clientid, username, peer;
   Slice topic, payload, properties;
-  int source = -1;             // index of the source it came through, -1: local publish
+  int source = -1;             // stable id of the source it came through, -1: local publish
   int origin_connector = -1;   // connector of that source (loop prevention)
   uint8_t qos = 0;
   bool retain = false, dup = false, has_username = false;
@@ -68,6 +70,9 @@ struct OutMsg {
 
 struct EventBatch {
   uint64_t seq = 0;
+  // The plan the batch is evaluated and rendered with (set on submission, kept while any of its
+  // messages is queued), so indices in `outs` stay meaningful across a reload.
+  std::shared_ptr<const Plan> plan;
   std::vector<Event> events;
   std::string bytes;
   std::vector<OutMsg> outs;
@@ -80,6 +85,7 @@ struct EventBatch {
     bytes.clear();
     outs.clear();
     out_bytes.clear();
+    plan.reset();
     seq = 0;
   }
 };

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
+
+#include "engine/bridge/reload.h"
 
 namespace mqb::engine::bridge {
 namespace {
@@ -21,9 +24,10 @@ Bridge::Bridge(Config config) : config_(std::move(config)) {}
 Bridge::~Bridge() { Stop(std::chrono::milliseconds(0)); }
 
 Result<void, std::string> Bridge::Start() {
-  auto plan = Plan::Build(config_, metrics_);
+  auto plan = Plan::Build(std::make_shared<const Config>(config_), metrics_, source_ids_);
   if (!plan.ok()) return Err(plan.error());
   plan_ = std::move(plan.value());
+  hook_plan_.store(plan_.get());
 
   if (config_.api.enable) {
     ApiOptions ao;
@@ -60,9 +64,10 @@ Result<void, std::string> Bridge::Start() {
 
   int next_reactor = 0;
   for (size_t i = 0; i < plan_->connectors.size(); ++i) {
-    pools_.push_back(std::make_unique<ConnectorPool>(static_cast<int>(i), *plan_->connectors[i],
-                                                     *plan_, metrics_, reactor_ptrs, producers,
-                                                     &next_reactor));
+    // The pool keeps a reference to its settings: the Bridge's copy, which lives as long.
+    const ConnectorConfig& cc = config_.connectors.at(plan_->connectors[i]->name);
+    pools_.push_back(std::make_unique<ConnectorPool>(static_cast<int>(i), cc, *plan_, metrics_,
+                                                     reactor_ptrs, producers, &next_reactor));
   }
 
   if (config_.broker.enable) {
@@ -74,7 +79,7 @@ Result<void, std::string> Bridge::Start() {
 
   std::vector<ConnectorPool*> pool_ptrs;
   for (auto& p : pools_) pool_ptrs.push_back(p.get());
-  pipeline_ = std::make_unique<Pipeline>(*plan_, pool_ptrs, broker_.get(), &batch_pool_,
+  pipeline_ = std::make_unique<Pipeline>(plan_, pool_ptrs, broker_.get(), &batch_pool_,
                                          [this] { collector_->Done(); });
   collector_->Start();
   for (auto& p : pools_) p->Start();
@@ -117,13 +122,46 @@ void Bridge::Stop(std::chrono::milliseconds flush) {
   if (api_) api_->Stop();
 }
 
+Result<std::vector<std::string>, std::string> Bridge::Reload(Config next) {
+  if (!started_) return Err(std::string("not running"));
+  ReloadMerge merged = MergeForReload(*plan_->config, std::move(next));
+  auto built = Plan::Build(std::make_shared<const Config>(std::move(merged.config)), metrics_,
+                           source_ids_);
+  if (!built.ok()) return Err(built.error());
+  std::shared_ptr<const Plan> plan = std::move(built.value());
+  // Same connectors at the same indices (MergeForReload keeps the running ones).
+  if (plan->connectors.size() != pools_.size()) {
+    return Err(std::string("internal: the connector set changed"));
+  }
+  // New batches first, then the connections' routes: a source event is looked up by stable id
+  // in the plan of its batch, so events from old and new routes both find their source.
+  pipeline_->SetPlan(plan);
+  for (auto& p : pools_) p->Reconfigure(*plan);
+  std::shared_ptr<const Plan> old = std::move(plan_);
+  plan_ = plan;
+  hook_plan_.store(plan_.get(), std::memory_order_release);
+  // The broker thread may be inside WantsTopic with the old plan; wait it out before freeing.
+  if (broker_) broker_->Sync();
+  old.reset();
+
+  std::set<std::string> rules, actions, sources;
+  for (const RulePlan& r : plan_->rules) rules.insert(r.name);
+  for (const SinkPlan& a : plan_->sinks) actions.insert(a.name);
+  for (const SourcePlan& s : plan_->sources) sources.insert(s.name);
+  metrics_.ListOnly(rules, actions, sources);
+  spdlog::info("configuration reloaded from {}: {} rule(s), {} action(s), {} source(s)",
+               plan_->config->path, rules.size(), actions.size(), sources.size());
+  for (const std::string& line : merged.ignored) spdlog::warn("reload: {}", line);
+  return std::move(merged.ignored);
+}
+
 std::vector<uint16_t> Bridge::broker_ports() const {
   return broker_ ? broker_->ports() : std::vector<uint16_t>{};
 }
 
 int64_t Bridge::Pending() const {
   int64_t n = 0;
-  metrics_.ForEachAction([&](const std::string&, const ResourceMetrics& m) {
+  metrics_.ForEachActionBlock([&](const std::string&, const ResourceMetrics& m) {
     n += m.queuing.Get() + m.inflight.Get();
   });
   return n;
@@ -155,7 +193,8 @@ void Bridge::LogStatus() {
 }
 
 bool Bridge::WantsTopic(std::string_view topic) {
-  return accepting_.load(std::memory_order_relaxed) && plan_->WantsTopic(topic);
+  return accepting_.load(std::memory_order_relaxed) &&
+         hook_plan_.load(std::memory_order_acquire)->WantsTopic(topic);
 }
 
 void Bridge::OnPublish(const broker::InboundMessage& message) {

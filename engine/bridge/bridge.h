@@ -11,10 +11,17 @@
 // collector and the pipeline. Stop() stops taking input, lets queued messages flow for up to
 // `flush` (while the remotes are up), DISCONNECTs every connection and joins every thread.
 //
-// Thread-safety: Start/Stop/destructor from one owning thread; WantsTopic/OnPublish are called by
-// the broker's thread; metrics() and the accessors are safe from any thread after Start().
+// Reload(next) replaces rules, actions and sources while everything runs (engine/bridge/reload.h
+// says what waits for a restart): the new plan is compiled first (a bad rule leaves the running
+// one untouched), then new batches use it, connections change their subscriptions in place, and
+// messages already queued are sent under the plan they were rendered with.
+//
+// Thread-safety: Start/Stop/Reload/destructor from one owning thread; WantsTopic/OnPublish are
+// called by the broker's thread; metrics() and the accessors are safe from any thread after
+// Start().
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -45,6 +52,9 @@ class Bridge final : public broker::PublishHook {
   // Errors (bad rule, bind failure, io_uring unavailable) are human readable.
   Result<void, std::string> Start();
   void Stop(std::chrono::milliseconds flush = std::chrono::seconds(2));
+  // Applies a new configuration's rules, actions and sources. Returns the changes that wait for
+  // a restart (one line each), or why nothing was applied.
+  Result<std::vector<std::string>, std::string> Reload(Config next);
 
   MetricsRegistry& metrics() { return metrics_; }
   const Config& config() const { return config_; }
@@ -61,9 +71,11 @@ class Bridge final : public broker::PublishHook {
   void OnPublish(const broker::InboundMessage& message) override;
 
  private:
-  Config config_;
+  Config config_;                      // as started (connectors, broker, api, node)
   MetricsRegistry metrics_;
-  std::unique_ptr<Plan> plan_;
+  SourceIds source_ids_;
+  std::shared_ptr<const Plan> plan_;   // the current plan (owning thread)
+  std::atomic<const Plan*> hook_plan_{nullptr};  // the same, for the broker thread
   BatchPool batch_pool_;
   std::unique_ptr<ApiServer> api_;
   std::vector<std::unique_ptr<io::Reactor>> reactors_;

@@ -71,8 +71,9 @@ PoolConnection::PoolConnection(ConnectorPool* pool, int index, io::Reactor* reac
       reactor_(reactor),
       producer_(producer),
       client_id_(options.client_id),
-      client_(std::make_unique<io::MqttClient>(*reactor, std::move(options), this)),
-      inflight_action_(65536, 0) {}
+      inflight_(options.max_inflight) {
+  client_ = std::make_unique<io::MqttClient>(*reactor, std::move(options), this);
+}
 
 PoolConnection::~PoolConnection() = default;
 
@@ -83,12 +84,19 @@ void PoolConnection::Enqueue(BatchRef batch, std::vector<uint32_t> idx) {
 }
 
 void PoolConnection::PostStart(std::vector<io::SubscriptionRequest> subscriptions,
-                               std::vector<int> sources) {
+                               std::vector<SourceRoute> routes) {
   reactor_->Post([this, subscriptions = std::move(subscriptions),
-                  sources = std::move(sources)]() mutable {
-    sources_ = std::move(sources);
-    if (!subscriptions.empty()) client_->Subscribe(subscriptions);
+                  routes = std::move(routes)]() mutable {
+    ApplySources(std::move(subscriptions), std::move(routes));
     client_->Start();
+  });
+}
+
+void PoolConnection::PostSources(std::vector<io::SubscriptionRequest> subscriptions,
+                                 std::vector<SourceRoute> routes) {
+  reactor_->Post([this, subscriptions = std::move(subscriptions),
+                  routes = std::move(routes)]() mutable {
+    ApplySources(std::move(subscriptions), std::move(routes));
   });
 }
 
@@ -99,6 +107,28 @@ void PoolConnection::PostStop() {
   });
 }
 
+void PoolConnection::ApplySources(std::vector<io::SubscriptionRequest> subscriptions,
+                                  std::vector<SourceRoute> routes) {
+  std::vector<std::string> gone;
+  for (const io::SubscriptionRequest& old : subscriptions_) {
+    const bool kept = std::any_of(subscriptions.begin(), subscriptions.end(),
+                                  [&](const auto& s) { return s.filter == old.filter; });
+    if (!kept) gone.push_back(old.filter);
+  }
+  std::vector<io::SubscriptionRequest> added;
+  for (const io::SubscriptionRequest& s : subscriptions) {
+    const bool same = std::any_of(subscriptions_.begin(), subscriptions_.end(), [&](const auto& o) {
+      return o.filter == s.filter && o.options == s.options;
+    });
+    if (!same) added.push_back(s);
+  }
+  // Routes first: a message of a new subscription may arrive as soon as SUBSCRIBE is out.
+  routes_ = std::move(routes);
+  subscriptions_ = std::move(subscriptions);
+  if (!gone.empty()) client_->Unsubscribe(gone);
+  if (!added.empty()) client_->Subscribe(added);
+}
+
 void PoolConnection::OnStatus(io::ClientStatus status, const io::IoError& last_error) {
   status_.store(status);
   pool_->StatusChanged(index_, status, last_error);
@@ -106,15 +136,13 @@ void PoolConnection::OnStatus(io::ClientStatus status, const io::IoError& last_e
 }
 
 void PoolConnection::OnMessage(const codec::Publish& message) {
-  const Plan& plan = pool_->plan();
-  for (int src : sources_) {
-    const SourcePlan& s = plan.sources[src];
-    if (!codec::TopicMatches(s.filter, message.topic)) continue;
-    s.metrics->received.Add();
-    if (s.rules.empty()) continue;
+  for (const SourceRoute& r : routes_) {
+    if (!codec::TopicMatches(r.filter, message.topic)) continue;
+    r.metrics->received.Add();
+    if (!r.has_rules) continue;
     producer_->Add([&](EventBatch& b) {
       Event& e = b.events.emplace_back();
-      e.source = src;
+      e.source = r.id;
       e.origin_connector = pool_->index();
       e.topic = Append(b.bytes, message.topic);
       e.payload = Append(b.bytes, std::string_view(
@@ -135,19 +163,30 @@ void PoolConnection::OnMessage(const codec::Publish& message) {
 }
 
 void PoolConnection::OnPublishDone(uint16_t packet_id, codec::ReasonCode rc) {
-  const uint32_t tag = inflight_action_[packet_id];
-  if (tag == 0) return;
-  inflight_action_[packet_id] = 0;
-  const Plan& plan = pool_->plan();
-  const SinkPlan& s = plan.sinks[(tag >> 16) - 1];
-  RuleMetrics* rm = plan.rules[tag & 0xffff].metrics;
+  InflightEntry entry = inflight_.Take(packet_id);
+  if (entry.packet_id == 0) return;
+  const Plan& plan = *entry.batch->plan;
+  const OutMsg& m = entry.batch->outs[entry.out];
+  const SinkPlan& s = plan.sinks[m.action];
+  RuleMetrics* rm = plan.rules[m.rule].metrics;
   s.metrics->inflight.Add(-1);
+  if (s.request_ttl != Duration::max() &&
+      SteadyClock::now() - entry.enqueued > s.request_ttl) {
+    s.metrics->late_reply.Add();
+  }
   const auto code = static_cast<uint8_t>(rc);
   if (code == 0x00 || code == 0x10) {  // success, or no matching subscribers
     s.metrics->success.Add();
+    if (entry.retried) s.metrics->retried_success.Add();
     rm->actions_success.Add();
+  } else if (code == 0x91) {           // packet identifier in use: recoverable, queue it again
+    s.metrics->retried.Add();
+    rm->actions_failed_out_of_service.Add();
+    Requeue(std::move(entry));
+    Pump();
   } else {
     s.metrics->failed.Add();
+    if (entry.retried) s.metrics->retried_failed.Add();
     rm->actions_failed.Add();
     rm->actions_failed_unknown.Add();
   }
@@ -155,10 +194,21 @@ void PoolConnection::OnPublishDone(uint16_t packet_id, codec::ReasonCode rc) {
 
 void PoolConnection::OnWindowOpen() { Pump(); }
 
+void PoolConnection::Requeue(InflightEntry entry) {
+  const OutMsg& m = entry.batch->outs[entry.out];
+  const size_t bytes = EntryBytes(m);
+  ResourceMetrics* am = entry.batch->plan->sinks[m.action].metrics;
+  am->queuing.Add(1);
+  am->queuing_bytes.Add(static_cast<int64_t>(bytes));
+  ++queued_;
+  queued_bytes_ += bytes;
+  queue_.push_front(Chunk{std::move(entry.batch), {entry.out}, 0, entry.enqueued, true});
+}
+
 void PoolConnection::PopFront(size_t bytes) {
   Chunk& c = queue_.front();
   const OutMsg& m = c.batch->outs[c.idx[c.head]];
-  ResourceMetrics* rm = pool_->plan().sinks[m.action].metrics;
+  ResourceMetrics* rm = c.batch->plan->sinks[m.action].metrics;
   rm->queuing.Add(-1);
   rm->queuing_bytes.Add(-static_cast<int64_t>(bytes));
   --queued_;
@@ -168,7 +218,7 @@ void PoolConnection::PopFront(size_t bytes) {
 
 void PoolConnection::Push(BatchRef batch, std::vector<uint32_t> idx) {
   if (idx.empty()) return;
-  const Plan& plan = pool_->plan();
+  const Plan& plan = *batch->plan;
   size_t bytes = 0;
   for (uint32_t i : idx) {
     const OutMsg& m = batch->outs[i];
@@ -185,22 +235,24 @@ void PoolConnection::Push(BatchRef batch, std::vector<uint32_t> idx) {
   const uint64_t limit = pool_->max_buffer_bytes();
   while (queued_bytes_ > limit && queued_ > 0) {
     Chunk& c = queue_.front();
+    const Plan& cp = *c.batch->plan;
     const OutMsg& m = c.batch->outs[c.idx[c.head]];
-    plan.sinks[m.action].metrics->dropped_queue_full.Add();
-    plan.rules[m.rule].metrics->actions_failed.Add();
+    cp.sinks[m.action].metrics->dropped_queue_full.Add();
+    cp.rules[m.rule].metrics->actions_failed.Add();
     PopFront(EntryBytes(m));
   }
   Pump();
 }
 
 void PoolConnection::Pump() {
-  const Plan& plan = pool_->plan();
   const auto now = SteadyClock::now();
   const bool v5 = pool_->config().proto_ver == ProtoVer::kV5;
   while (!queue_.empty()) {
     Chunk& c = queue_.front();
     const EventBatch& b = *c.batch;
-    const OutMsg& m = b.outs[c.idx[c.head]];
+    const Plan& plan = *b.plan;
+    const uint32_t out = c.idx[c.head];
+    const OutMsg& m = b.outs[out];
     const SinkPlan& s = plan.sinks[m.action];
     const size_t bytes = EntryBytes(m);
     if (s.request_ttl != Duration::max() && now - c.enqueued >= s.request_ttl) {
@@ -225,23 +277,19 @@ void PoolConnection::Pump() {
     uint16_t packet_id = 0;
     const io::PublishStatus st = client_->Publish(om, &packet_id);
     if (st == io::PublishStatus::kWindowFull || st == io::PublishStatus::kNotConnected) break;
-    const uint32_t rule = m.rule;
-    const uint32_t action = m.action;
-    PopFront(bytes);
-    RuleMetrics* rm = plan.rules[rule].metrics;
-    if (st == io::PublishStatus::kOk) {
-      if (om.qos == codec::QoS::kAtMostOnce) {
-        s.metrics->success.Add();
-        rm->actions_success.Add();
-      } else {
-        s.metrics->inflight.Add(1);
-        inflight_action_[packet_id] = ((action + 1) << 16) | (rule & 0xffff);
-      }
+    RuleMetrics* rm = plan.rules[m.rule].metrics;
+    if (st == io::PublishStatus::kOk && om.qos != codec::QoS::kAtMostOnce) {
+      s.metrics->inflight.Add(1);
+      inflight_.Insert(InflightEntry{packet_id, c.retried, out, c.batch, c.enqueued});
+    } else if (st == io::PublishStatus::kOk) {
+      s.metrics->success.Add();
+      rm->actions_success.Add();
     } else {  // too large for the remote, or refused by the codec: unrecoverable
       s.metrics->failed.Add();
       rm->actions_failed.Add();
       rm->actions_failed_unknown.Add();
     }
+    PopFront(bytes);  // last: it may release the chunk (and `b`, `m`, `s`)
   }
   if (!queue_.empty() && !sweep_armed_) {
     sweep_armed_ = true;
@@ -258,47 +306,17 @@ void PoolConnection::Pump() {
 ConnectorPool::ConnectorPool(int index, const ConnectorConfig& config, const Plan& plan,
                              MetricsRegistry& metrics, const std::vector<io::Reactor*>& reactors,
                              const std::vector<Producer*>& producers, int* next_reactor)
-    : index_(index), config_(config), plan_(plan), state_(metrics.Connector(config.name)) {
+    : index_(index), config_(config), state_(metrics.Connector(config.name)) {
   server_ = config.host + ":" + std::to_string(config.port);
   const std::vector<PoolIdentity> ids = PoolIdentities(config, plan.node);
   state_->pool_size = static_cast<int>(ids.size());
-  Duration shortest_ttl = Duration::max();
-  bool any_sink = false;
-  for (const SinkPlan& s : plan.sinks) {
-    if (s.connector != index) continue;
-    if (!any_sink || s.max_buffer_bytes < max_buffer_bytes_) max_buffer_bytes_ = s.max_buffer_bytes;
-    any_sink = true;
-    shortest_ttl = std::min(shortest_ttl, s.request_ttl);
-  }
-  if (shortest_ttl != Duration::max()) {
-    sweep_period_ = std::clamp<std::chrono::milliseconds>(shortest_ttl / 4,
-                                                          std::chrono::milliseconds(10),
-                                                          std::chrono::milliseconds(1000));
-  }
-  subs_.resize(ids.size());
-  sub_sources_.resize(ids.size());
-  for (size_t i = 0; i < plan.sources.size(); ++i) {
-    const SourcePlan& s = plan.sources[i];
-    if (s.connector != index || ids.empty()) continue;
-    io::SubscriptionRequest req;
-    req.filter = s.topic;
-    req.options.qos = static_cast<codec::QoS>(s.qos);
-    if (config.proto_ver == ProtoVer::kV5) {
-      req.options.no_local = s.no_local;
-      req.options.retain_as_published = s.retain_as_published;
-    }
-    const size_t n = s.shared ? ids.size() : 1;
-    for (size_t c = 0; c < n; ++c) {
-      subs_[c].push_back(req);
-      sub_sources_[c].push_back(static_cast<int>(i));
-    }
-  }
   statuses_.assign(ids.size(), io::ClientStatus::kConnecting);
   for (size_t i = 0; i < ids.size(); ++i) {
     const int r = (*next_reactor)++ % static_cast<int>(reactors.size());
     conns_.push_back(std::make_unique<PoolConnection>(this, static_cast<int>(i), reactors[r],
                                                       producers[r], MakeClientOptions(config, ids[i])));
   }
+  Compute(plan);
   if (ids.empty()) {
     state_->status.store(ResourceStatus::kDisconnected);
     state_->SetError("Connector has no assigned static clientids");
@@ -312,12 +330,55 @@ ConnectorPool::ConnectorPool(int index, const ConnectorConfig& config, const Pla
 
 ConnectorPool::~ConnectorPool() = default;
 
+void ConnectorPool::Compute(const Plan& plan) {
+  uint64_t max_bytes = 256ull << 20;
+  Duration shortest_ttl = Duration::max();
+  bool any_sink = false;
+  for (const SinkPlan& s : plan.sinks) {
+    if (s.connector != index_) continue;
+    if (!any_sink || s.max_buffer_bytes < max_bytes) max_bytes = s.max_buffer_bytes;
+    any_sink = true;
+    shortest_ttl = std::min(shortest_ttl, s.request_ttl);
+  }
+  max_buffer_bytes_.store(max_bytes);
+  std::chrono::milliseconds sweep{1000};
+  if (shortest_ttl != Duration::max()) {
+    sweep = std::clamp<std::chrono::milliseconds>(shortest_ttl / 4, std::chrono::milliseconds(10),
+                                                  std::chrono::milliseconds(1000));
+  }
+  sweep_period_ms_.store(sweep.count());
+  subs_.assign(conns_.size(), {});
+  routes_.assign(conns_.size(), {});
+  if (conns_.empty()) return;
+  for (const SourcePlan& s : plan.sources) {
+    if (s.connector != index_) continue;
+    io::SubscriptionRequest req;
+    req.filter = s.topic;
+    req.options.qos = static_cast<codec::QoS>(s.qos);
+    if (config_.proto_ver == ProtoVer::kV5) {
+      req.options.no_local = s.no_local;
+      req.options.retain_as_published = s.retain_as_published;
+    }
+    const SourceRoute route{s.filter, s.id, s.metrics, !s.rules.empty()};
+    const size_t n = s.shared ? conns_.size() : 1;
+    for (size_t c = 0; c < n; ++c) {
+      subs_[c].push_back(req);
+      routes_[c].push_back(route);
+    }
+  }
+}
+
 void ConnectorPool::Start() {
   for (size_t i = 0; i < conns_.size(); ++i) {
     spdlog::debug("connector {}: pool connection {} client id {}", config_.name, i + 1,
                   conns_[i]->client_id());
-    conns_[i]->PostStart(subs_[i], sub_sources_[i]);
+    conns_[i]->PostStart(subs_[i], routes_[i]);
   }
+}
+
+void ConnectorPool::Reconfigure(const Plan& plan) {
+  Compute(plan);
+  for (size_t i = 0; i < conns_.size(); ++i) conns_[i]->PostSources(subs_[i], routes_[i]);
 }
 
 void ConnectorPool::Stop() {

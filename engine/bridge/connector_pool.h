@@ -16,14 +16,22 @@
 // while the remote is down (a timer sweeps the queue); over max_buffer_bytes the OLDEST entries
 // are dropped (dropped.queue_full). While the connection is down entries wait; after reconnect
 // the client first resends its in-flight QoS 1/2 messages, then the queue flows in order.
+// Every entry is counted under the plan of its batch (the one it was rendered with).
+//
+// Acknowledgements (REFERENCE.md section 3): PUBACK/PUBCOMP 0x00 or 0x10 is success; 0x91
+// (packet identifier in use) is recoverable: the message goes back to the front of the queue
+// (retried; later retried.success or retried.failed), still bound by its request_ttl; any
+// other code is failed. A reply that arrives after request_ttl counts late_reply as well.
 //
 // Sources: a `$share/...` (or `$queue/...`) topic is subscribed on every connection, any other
 // topic on the first connection only. The client remembers subscriptions and re-sends them after
-// every reconnect. A received message is matched against the connection's source filters and
-// becomes one event per matching source, appended to the reactor thread's Producer.
+// every reconnect. A received message is matched against the connection's source routes and
+// becomes one event per matching source, appended to the reactor thread's Producer. Reconfigure
+// (a reload) hands each connection its new routes; it unsubscribes what is gone and subscribes
+// what is new or changed, on the open connection.
 //
-// Thread-safety: construction, Start and Stop from the owning thread (Start/Stop post to the
-// reactors); Enqueue from any thread; everything else on the connection's reactor thread.
+// Thread-safety: construction, Start, Reconfigure and Stop from the owning thread (they post to
+// the reactors); Enqueue from any thread; everything else on the connection's reactor thread.
 #pragma once
 
 #include <atomic>
@@ -35,6 +43,7 @@
 
 #include "engine/bridge/batch.h"
 #include "engine/bridge/collector.h"
+#include "engine/bridge/inflight_table.h"
 #include "engine/bridge/plan.h"
 #include "engine/clientid.h"
 #include "io/mqtt_client.h"
@@ -42,6 +51,14 @@
 namespace mqb::engine::bridge {
 
 class ConnectorPool;
+
+// How a connection hands a received message to a source.
+struct SourceRoute {
+  std::string filter;            // matched against the message topic ($share/g/ stripped)
+  int id = -1;                   // the source's stable id (Event::source)
+  ResourceMetrics* metrics = nullptr;
+  bool has_rules = false;        // false: counted as received, no event
+};
 
 class PoolConnection final : public io::MqttClientHandler {
  public:
@@ -52,8 +69,12 @@ class PoolConnection final : public io::MqttClientHandler {
   // Any thread: hands the batch's outputs `idx` (sink messages for this connection) over.
   void Enqueue(BatchRef batch, std::vector<uint32_t> idx);
 
-  // Any thread: start (subscribing for `sources`) / stop the client on its reactor thread.
-  void PostStart(std::vector<io::SubscriptionRequest> subscriptions, std::vector<int> sources);
+  // Any thread: start (subscribing for `routes`) / change the subscriptions and routes / stop the
+  // client, on its reactor thread.
+  void PostStart(std::vector<io::SubscriptionRequest> subscriptions,
+                 std::vector<SourceRoute> routes);
+  void PostSources(std::vector<io::SubscriptionRequest> subscriptions,
+                   std::vector<SourceRoute> routes);
   void PostStop();
 
   io::ClientStatus status() const { return status_.load(); }
@@ -65,6 +86,7 @@ class PoolConnection final : public io::MqttClientHandler {
     std::vector<uint32_t> idx;
     size_t head = 0;
     std::chrono::steady_clock::time_point enqueued;
+    bool retried = false;        // queued again after a recoverable reply
   };
 
   // MqttClientHandler
@@ -73,7 +95,10 @@ class PoolConnection final : public io::MqttClientHandler {
   void OnPublishDone(uint16_t packet_id, codec::ReasonCode rc) override;
   void OnWindowOpen() override;
 
+  void ApplySources(std::vector<io::SubscriptionRequest> subscriptions,
+                    std::vector<SourceRoute> routes);
   void Push(BatchRef batch, std::vector<uint32_t> idx);
+  void Requeue(InflightEntry entry);
   void Pump();
   // Pops the front entry (already counted by the caller).
   void PopFront(size_t bytes);
@@ -88,19 +113,20 @@ class PoolConnection final : public io::MqttClientHandler {
   std::string client_id_;
   std::unique_ptr<io::MqttClient> client_;
   std::atomic<io::ClientStatus> status_{io::ClientStatus::kConnecting};
-  std::vector<int> sources_;             // sources whose messages may arrive here
+  std::vector<io::SubscriptionRequest> subscriptions_;
+  std::vector<SourceRoute> routes_;      // sources whose messages may arrive here
 
   std::deque<Chunk> queue_;
   size_t queued_ = 0, queued_bytes_ = 0;
-  // Packet id -> ((action + 1) << 16) | rule of the QoS 1/2 message in flight under it.
-  std::vector<uint32_t> inflight_action_;
+  InflightTable inflight_;
   bool sweep_armed_ = false;
   bool stopping_ = false;
 };
 
 class ConnectorPool {
  public:
-  // `reactors` and `producers` are parallel (one producer per reactor thread).
+  // `reactors` and `producers` are parallel (one producer per reactor thread). `config` must
+  // outlive the pool.
   ConnectorPool(int index, const ConnectorConfig& config, const Plan& plan,
                 MetricsRegistry& metrics, const std::vector<io::Reactor*>& reactors,
                 const std::vector<Producer*>& producers, int* next_reactor);
@@ -108,6 +134,9 @@ class ConnectorPool {
 
   // Posts Start (with the sources' subscriptions) to every connection's reactor.
   void Start();
+  // After a reload: the sinks' limits and the sources' subscriptions of `plan` (which must name
+  // this pool's connector at the same index) take effect; connections stay open.
+  void Reconfigure(const Plan& plan);
   // Posts Stop (DISCONNECT) to every connection's reactor.
   void Stop();
 
@@ -115,28 +144,31 @@ class ConnectorPool {
   PoolConnection* connection(size_t i) { return conns_[i].get(); }
   const std::string& name() const { return config_.name; }
   const ConnectorConfig& config() const { return config_; }
-  const Plan& plan() const { return plan_; }
   int index() const { return index_; }
   const std::string& server() const { return server_; }
   // Bytes allowed in one connection's queue (the smallest max_buffer_bytes of the actions).
-  uint64_t max_buffer_bytes() const { return max_buffer_bytes_; }
+  uint64_t max_buffer_bytes() const { return max_buffer_bytes_.load(std::memory_order_relaxed); }
   // The sweep period of the queues (a fraction of the shortest request_ttl).
-  std::chrono::milliseconds sweep_period() const { return sweep_period_; }
+  std::chrono::milliseconds sweep_period() const {
+    return std::chrono::milliseconds(sweep_period_ms_.load(std::memory_order_relaxed));
+  }
 
   // Reactor threads: a connection's status changed.
   void StatusChanged(int conn, io::ClientStatus status, const io::IoError& error);
 
  private:
+  // Limits and per-connection subscriptions/routes for `plan`.
+  void Compute(const Plan& plan);
+
   int index_;
   const ConnectorConfig& config_;
-  const Plan& plan_;
   ConnectorState* state_;
   std::string server_;
   std::vector<std::unique_ptr<PoolConnection>> conns_;
   std::vector<std::vector<io::SubscriptionRequest>> subs_;
-  std::vector<std::vector<int>> sub_sources_;
-  uint64_t max_buffer_bytes_ = 256ull << 20;
-  std::chrono::milliseconds sweep_period_{1000};
+  std::vector<std::vector<SourceRoute>> routes_;
+  std::atomic<uint64_t> max_buffer_bytes_{256ull << 20};
+  std::atomic<int64_t> sweep_period_ms_{1000};
   std::mutex status_mu_;  // status changes only (rare), never on the data path
   std::vector<io::ClientStatus> statuses_;
   ResourceStatus last_status_ = ResourceStatus::kConnecting;

@@ -181,9 +181,9 @@ void ReadProperties(std::span<const uint8_t> bytes, Worker& w, rules::MessageInp
 
 }  // namespace
 
-Pipeline::Pipeline(const Plan& plan, std::vector<ConnectorPool*> pools, broker::Broker* broker,
-                   BatchPool* pool, std::function<void()> on_dispatched)
-    : plan_(plan),
+Pipeline::Pipeline(std::shared_ptr<const Plan> plan, std::vector<ConnectorPool*> pools,
+                   broker::Broker* broker, BatchPool* pool, std::function<void()> on_dispatched)
+    : plan_(std::move(plan)),
       pools_(std::move(pools)),
       broker_(broker),
       batch_pool_(pool),
@@ -207,22 +207,29 @@ Pipeline::Pipeline(const Plan& plan, std::vector<ConnectorPool*> pools, broker::
 
 Pipeline::~Pipeline() { graph_.wait_for_all(); }
 
-void Pipeline::Submit(EventBatch* batch) { evaluate_.try_put(batch_pool_->Share(batch)); }
+void Pipeline::Submit(EventBatch* batch) {
+  batch->plan = plan_.load();
+  evaluate_.try_put(batch_pool_->Share(batch));
+}
 
 void Pipeline::Wait() { graph_.wait_for_all(); }
 
 void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
-  w.rules.assign(plan_.rules.size(), Worker::RuleCount{});
-  w.sink_matched.assign(plan_.sinks.size(), 0);
-  w.sink_missing.assign(plan_.sinks.size(), 0);
-  w.sink_dropped.assign(plan_.sinks.size(), 0);
+  if (!batch.plan) batch.plan = plan_.load();
+  const Plan& plan = *batch.plan;
+  w.rules.assign(plan.rules.size(), Worker::RuleCount{});
+  w.sink_matched.assign(plan.sinks.size(), 0);
+  w.sink_missing.assign(plan.sinks.size(), 0);
+  w.sink_dropped.assign(plan.sinks.size(), 0);
   const int64_t now_ms = NowMs();
   uint64_t rules_matched = 0;
   std::string& ob = batch.out_bytes;
 
   for (const Event& e : batch.events) {
-    const std::vector<int>& candidates =
-        e.source < 0 ? plan_.local_rules : plan_.sources[e.source].rules;
+    // A source event names its source by stable id; after a reload the source may be gone.
+    const SourcePlan* source = e.source < 0 ? nullptr : plan.SourceById(e.source);
+    if (e.source >= 0 && source == nullptr) continue;
+    const std::vector<int>& candidates = source == nullptr ? plan.local_rules : source->rules;
     if (candidates.empty()) continue;
     rules::MessageInput in;
     std::span<const uint8_t> prop_bytes;
@@ -240,7 +247,7 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
       in.peerhost = colon == std::string_view::npos ? in.peername : in.peername.substr(0, colon);
       prop_bytes = m.properties;
     } else {
-      const SourcePlan& s = plan_.sources[e.source];
+      const SourcePlan& s = *source;
       in.event = rules::EventKind::kBridgeSource;
       in.hookpoint = s.hookpoint;
       in.server = pools_[s.connector]->server();
@@ -255,7 +262,7 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
     in.dup = e.dup;
     in.received_at_ms = e.received_at_ms;
     in.timestamp_ms = now_ms;
-    in.node = plan_.node;
+    in.node = plan.node;
     static constexpr char kHex[] = "0123456789abcdef";
     uint64_t idv = w.id_prefix | (++w.id_counter & ((1ull << 40) - 1));
     for (int i = 15; i >= 0; --i, idv >>= 4) w.id[i] = kHex[idv & 15];
@@ -264,7 +271,7 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
     // One BeginMessage for all candidate rules: the payload is decoded at most once per message.
     w.ev.BeginMessage(in);
     for (int ri : candidates) {
-      const RulePlan& r = plan_.rules[ri];
+      const RulePlan& r = plan.rules[ri];
       Worker::RuleCount& c = w.rules[ri];
       const rules::EvalStatus st = w.ev.EvaluateRule(*r.program);
       if (st == rules::EvalStatus::kNoMatch) continue;
@@ -284,7 +291,7 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
         RenderCtx ctx{w, out};
         for (const RuleActionPlan& a : r.actions) {
           if (a.kind == RuleActionConfig::Kind::kMqtt) {
-            const SinkPlan& s = plan_.sinks[a.sink];
+            const SinkPlan& s = plan.sinks[a.sink];
             // Loop prevention: never back out to the connector the message came in through.
             if (e.origin_connector >= 0 && e.origin_connector == s.connector) continue;
             ++c.total;
@@ -314,7 +321,7 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
               rules::AppendJson(out, &ob);
               m.payload.len = static_cast<uint32_t>(ob.size() - m.payload.off);
             }
-            const ConnectorConfig& cc = *plan_.connectors[s.connector];
+            const ConnectorConfig& cc = *plan.connectors[s.connector];
             m.qos = static_cast<uint8_t>(std::min(ctx.Qos(s.qos, s.qos_literal), cc.max_qos));
             m.retain = ctx.Retain(s.retain, s.retain_literal);
             if (cc.proto_ver == ProtoVer::kV5) m.properties = WritePubProps(out, w, ob);
@@ -356,7 +363,7 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
   for (size_t i = 0; i < w.rules.size(); ++i) {
     const Worker::RuleCount& c = w.rules[i];
     if (c.matched == 0) continue;
-    RuleMetrics* m = plan_.rules[i].metrics;
+    RuleMetrics* m = plan.rules[i].metrics;
     m->matched.Add(c.matched);
     if (c.passed) m->passed.Add(c.passed);
     if (c.exception) m->failed_exception.Add(c.exception);
@@ -367,8 +374,8 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
     if (c.out_of_service) m->actions_failed_out_of_service.Add(c.out_of_service);
     if (c.discarded) m->actions_discarded.Add(c.discarded);
   }
-  for (size_t i = 0; i < plan_.sinks.size(); ++i) {
-    ResourceMetrics* m = plan_.sinks[i].metrics;
+  for (size_t i = 0; i < plan.sinks.size(); ++i) {
+    ResourceMetrics* m = plan.sinks[i].metrics;
     if (w.sink_matched[i]) m->matched.Add(w.sink_matched[i]);
     if (w.sink_missing[i]) m->template_missing_vars.Add(w.sink_missing[i]);
     if (w.sink_dropped[i]) {
@@ -376,21 +383,22 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
       m->dropped_resource_stopped.Add(w.sink_dropped[i]);
     }
   }
-  if (rules_matched) plan_.rules_matched->Add(rules_matched);
+  if (rules_matched) plan.rules_matched->Add(rules_matched);
   // The inputs are no longer needed; release the broker's messages now.
   batch.events.clear();
   batch.bytes.clear();
 }
 
 void Pipeline::Dispatch(const BatchRef& batch) {
+  const Plan& plan = *batch->plan;
   const std::string& ob = batch->out_bytes;
   for (uint32_t i = 0; i < batch->outs.size(); ++i) {
     const OutMsg& m = batch->outs[i];
     if (m.kind == OutMsg::Kind::kSink) {
-      per_conn_[plan_.sinks[m.action].connector][m.conn].push_back(i);
+      per_conn_[plan.sinks[m.action].connector][m.conn].push_back(i);
       continue;
     }
-    RuleMetrics* rm = plan_.rules[m.rule].metrics;
+    RuleMetrics* rm = plan.rules[m.rule].metrics;
     if (broker_ == nullptr) {
       rm->actions_failed.Add();
       rm->actions_failed_out_of_service.Add();

@@ -16,9 +16,13 @@
 // Loop prevention: an event that came in through a source of connector C is never rendered for
 // a sink of connector C. The broker never offers republished messages to the rules again.
 //
-// Thread-safety: Submit from the collector thread only; Wait from the owning thread.
+// Reload: SetPlan swaps the plan new batches are evaluated with; a batch keeps the plan it was
+// submitted under until its last message is sent (EventBatch::plan).
+//
+// Thread-safety: Submit from the collector thread only; Wait and SetPlan from the owning thread.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -40,23 +44,26 @@ class Pipeline {
  public:
   // `pools[i]` is the pool of plan.connectors[i]; `broker` may be null (no embedded broker:
   // republish outputs are dropped and counted as failed).
-  Pipeline(const Plan& plan, std::vector<ConnectorPool*> pools, broker::Broker* broker,
-           BatchPool* pool, std::function<void()> on_dispatched);
+  Pipeline(std::shared_ptr<const Plan> plan, std::vector<ConnectorPool*> pools,
+           broker::Broker* broker, BatchPool* pool, std::function<void()> on_dispatched);
   ~Pipeline();
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
   void Submit(EventBatch* batch);
+  // Batches submitted from now on use `plan` (same connectors, in the same order).
+  void SetPlan(std::shared_ptr<const Plan> plan) { plan_.store(std::move(plan)); }
   // Blocks until every submitted batch has been dispatched.
   void Wait();
 
-  // Evaluates and renders one batch (public for tests and benchmarks).
+  // Evaluates and renders one batch with its plan (the current one if it has none; public for
+  // tests and benchmarks).
   void Evaluate(EventBatch& batch, Worker& worker) const;
 
  private:
   void Dispatch(const BatchRef& batch);
 
-  const Plan& plan_;
+  std::atomic<std::shared_ptr<const Plan>> plan_;
   std::vector<ConnectorPool*> pools_;
   broker::Broker* broker_;
   BatchPool* batch_pool_;

@@ -43,9 +43,11 @@ bool Plan::WantsTopic(std::string_view topic) const {
   return false;
 }
 
-Result<std::unique_ptr<Plan>, std::string> Plan::Build(const Config& config,
-                                                        MetricsRegistry& metrics) {
-  auto plan = std::make_unique<Plan>();
+Result<std::shared_ptr<const Plan>, std::string> Plan::Build(
+    std::shared_ptr<const Config> shared_config, MetricsRegistry& metrics, SourceIds& source_ids) {
+  const Config& config = *shared_config;
+  auto plan = std::make_shared<Plan>();
+  plan->config = std::move(shared_config);
   plan->node = config.node.name;
   plan->rules_matched = &metrics.rules_matched;
   for (const auto& [name, c] : config.connectors) {
@@ -93,6 +95,11 @@ Result<std::unique_ptr<Plan>, std::string> Plan::Build(const Config& config,
     s.no_local = src.no_local;
     s.retain_as_published = src.retain_as_published;
     s.metrics = metrics.Source(name);
+    s.id = source_ids.Get(name);
+    if (plan->source_by_id.size() <= static_cast<size_t>(s.id)) {
+      plan->source_by_id.resize(s.id + 1, -1);
+    }
+    plan->source_by_id[s.id] = static_cast<int>(plan->sources.size());
     plan->sources.push_back(std::move(s));
   }
 
@@ -146,7 +153,7 @@ Result<std::unique_ptr<Plan>, std::string> Plan::Build(const Config& config,
     }
     plan->rules.push_back(std::move(rp));
   }
-  return plan;
+  return std::shared_ptr<const Plan>(std::move(plan));
 }
 
 }  // namespace mqb::engine::bridge

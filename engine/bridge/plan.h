@@ -8,9 +8,15 @@
 //                  read it
 //   rules[i]       rules with their actions; local_rules: those with a topic FROM entry
 //
+// A reload builds a new Plan; batches keep the plan that rendered them (shared_ptr), so a message
+// queued before a reload is sent and counted under the actions it was rendered for. Source
+// events cross the reload window by a stable source id (SourceIds): the id of a source name never
+// changes while the process runs.
+//
 // Thread-safety: immutable after Build(); shared read-only by every pipeline worker.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,6 +59,7 @@ struct RulePlan {
 
 struct SourcePlan {
   std::string name;
+  int id = -1;                   // stable id (SourceIds) carried by the source's events
   std::string hookpoint;         // "$bridges/mqtt:<name>"
   int connector = -1;
   std::string topic;             // as configured (may be $share/g/f)
@@ -64,23 +71,44 @@ struct SourcePlan {
   ResourceMetrics* metrics = nullptr;
 };
 
+// Stable ids of source names, assigned on first sight and never reused (owner thread only).
+class SourceIds {
+ public:
+  int Get(const std::string& name) {
+    auto [it, inserted] = ids_.try_emplace(name, static_cast<int>(ids_.size()));
+    return it->second;
+  }
+
+ private:
+  std::map<std::string, int> ids_;
+};
+
 struct Plan {
+  std::shared_ptr<const Config> config;      // what the plan was built from
   std::string node;
   std::vector<const ConnectorConfig*> connectors;
   std::vector<SinkPlan> sinks;
   std::vector<SourcePlan> sources;
+  std::vector<int> source_by_id;             // stable id -> index into sources, -1: none
   std::vector<RulePlan> rules;
   std::vector<int> local_rules;              // rules with at least one topic FROM entry
   std::vector<std::string> local_filters;    // all those topic filters (WantsTopic)
   Counter* rules_matched = nullptr;          // the global rules.matched counter
 
   int ConnectorIndex(const std::string& name) const;
+  // The source with stable id `id`, or null (removed or disabled by a reload).
+  const SourcePlan* SourceById(int id) const {
+    if (id < 0 || static_cast<size_t>(id) >= source_by_id.size() || source_by_id[id] < 0) {
+      return nullptr;
+    }
+    return &sources[source_by_id[id]];
+  }
   // True if some rule's FROM filter matches the local topic.
   bool WantsTopic(std::string_view topic) const;
 
-  // Compiles `config` (which must outlive the plan) and creates the metric blocks.
-  static Result<std::unique_ptr<Plan>, std::string> Build(const Config& config,
-                                                          MetricsRegistry& metrics);
+  // Compiles `config` and creates (or finds) the metric blocks.
+  static Result<std::shared_ptr<const Plan>, std::string> Build(
+      std::shared_ptr<const Config> config, MetricsRegistry& metrics, SourceIds& source_ids);
 };
 
 }  // namespace mqb::engine::bridge

@@ -10,6 +10,37 @@
 #include "engine/config.h"
 
 namespace mqb::engine {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void SetLogLevel(const std::string& level) {
+  spdlog::set_level(spdlog::level::from_str(level == "warning" ? std::string("warn") : level));
+}
+
+// SIGHUP: reads the file again; a file that does not load leaves everything as it was.
+void Reload(bridge::Bridge& bridge, const std::string& path, Duration* status_interval,
+            Clock::time_point* next_status) {
+  spdlog::info("SIGHUP: reloading {}", path);
+  auto cfg = LoadConfig(path);
+  if (!cfg.ok()) {
+    spdlog::error("reload failed, the running configuration stays: {}", cfg.error());
+    return;
+  }
+  for (const auto& w : cfg.value().warnings) spdlog::warn("{}", w);
+  const std::string level = cfg.value().node.log_level;
+  const Duration interval = cfg.value().node.status_log_interval;
+  auto applied = bridge.Reload(std::move(cfg.value()));
+  if (!applied.ok()) {
+    spdlog::error("reload failed, the running configuration stays: {}", applied.error());
+    return;
+  }
+  SetLogLevel(level);
+  *status_interval = interval;
+  *next_status = interval.count() > 0 ? Clock::now() + interval : Clock::time_point::max();
+}
+
+}  // namespace
 
 int RunBridge(const std::string& config_path) {
   auto cfg = LoadConfig(config_path);
@@ -19,9 +50,7 @@ int RunBridge(const std::string& config_path) {
   }
   Config config = std::move(cfg.value());
   for (const auto& w : config.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
-  spdlog::set_level(spdlog::level::from_str(config.node.log_level == "warning"
-                                                ? std::string("warn")
-                                                : config.node.log_level));
+  SetLogLevel(config.node.log_level);
 
   // Signals are taken synchronously by this thread; every thread started later inherits the mask.
   sigset_t set;
@@ -32,7 +61,7 @@ int RunBridge(const std::string& config_path) {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  const Duration status_interval = config.node.status_log_interval;
+  Duration status_interval = config.node.status_log_interval;
   bridge::Bridge bridge(std::move(config));
   auto started = bridge.Start();
   if (!started.ok()) {
@@ -44,7 +73,6 @@ int RunBridge(const std::string& config_path) {
   spdlog::info("mqbridge {} running: broker port(s) [{}], api port {}", bridge.config().node.name,
                ports, bridge.api_port());
 
-  using Clock = std::chrono::steady_clock;
   auto next_rates = Clock::now() + std::chrono::seconds(10);
   auto next_status = status_interval.count() > 0 ? Clock::now() + status_interval : Clock::time_point::max();
   for (;;) {
@@ -54,7 +82,7 @@ int RunBridge(const std::string& config_path) {
       spdlog::info("signal {}: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
       break;
     }
-    if (sig == SIGHUP) spdlog::warn("SIGHUP: configuration reload is not supported yet; ignored");
+    if (sig == SIGHUP) Reload(bridge, config_path, &status_interval, &next_status);
     const auto now = Clock::now();
     if (now >= next_rates) {
       bridge.metrics().SampleRates(now);

@@ -218,6 +218,14 @@ BrokerCounters Broker::counters() {
   return f.get();
 }
 
+void Broker::Sync() {
+  if (stopped_ || reactor_->in_reactor_thread()) return;
+  std::promise<void> p;
+  auto f = p.get_future();
+  reactor_->Post([&p] { p.set_value(); });
+  f.wait();
+}
+
 size_t Broker::client_count() {
   if (stopped_ || reactor_->in_reactor_thread()) return core_->client_count();
   std::promise<size_t> p;

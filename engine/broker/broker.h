@@ -55,6 +55,9 @@ class Broker {
   // Any thread: a snapshot of the counters / number of connections (waits for the reactor).
   BrokerCounters counters();
   size_t client_count();
+  // Any thread but the reactor's: returns once the reactor thread has finished whatever it was
+  // doing when Sync was called (e.g. a PublishHook call that may still read replaced state).
+  void Sync();
 
  private:
   class Conn;

@@ -14,44 +14,6 @@ using mqb::testing::FreePort;
 using mqb::testing::Mosquitto;
 using mqb::testing::MosquittoOptions;
 
-// The seed guide's walkthrough (examples/seed-walkthrough.toml) with test ports.
-std::string SeedConfig(int broker_port, int remote_port, const std::string& extra_connector = "",
-                       const std::string& extra_action = "", int pool_size = 8) {
-  return "[node]\nname = \"mqbridge@127.0.0.1\"\n"
-         "[broker]\nlisteners = [{ bind = \"127.0.0.1:" + std::to_string(broker_port) + "\" }]\n"
-         "[api]\nenable = false\n"
-         "[connectors.mqtt.remote]\nserver = \"127.0.0.1:" + std::to_string(remote_port) + "\"\n"
-         "proto_ver = \"v5\"\npool_size = " + std::to_string(pool_size) + "\nclientid_prefix = \"myprefix\"\nkeepalive = \"60s\"\n" +
-         extra_connector +
-         "[actions.mqtt.to_remote]\nconnector = \"remote\"\ntopic = \"pub/${topic}\"\n"
-         "qos = \"${qos}\"\nretain = \"${flags.retain}\"\npayload = \"${payload}\"\n" +
-         extra_action +
-         "[sources.mqtt.from_remote]\nconnector = \"remote\"\ntopic = \"temp_hum/emqx\"\nqos = 1\n"
-         "[rules.forward]\nsql = 'SELECT topic, payload FROM \"temp_hum/emqx\"'\n"
-         "actions = [\"mqtt:to_remote\"]\n"
-         "[rules.ingest]\nsql = 'SELECT * FROM \"$bridges/mqtt:from_remote\"'\n"
-         "actions = [{ function = \"republish\", topic = \"sub/${topic}\", qos = \"${qos}\", "
-         "retain = \"${flags.retain}\", payload = \"${payload}\" }]\n";
-}
-
-// A remote mosquitto whose log goes to a file as it happens (its stdout is block-buffered).
-struct LoggedRemote {
-  TempDir dir;
-  Mosquitto broker;
-  explicit LoggedRemote(MosquittoOptions o = {})
-      : broker([&] {
-          o.extra_config += "log_dest file " + dir.File("remote.log") + "\n";
-          return o;
-        }()) {}
-  std::string Log() { return mqb::testing::ReadFile(dir.File("remote.log")); }
-  size_t Count(const std::string& what) {
-    const std::string log = Log();
-    size_t n = 0;
-    for (size_t pos = 0; (pos = log.find(what, pos)) != std::string::npos; ++pos) ++n;
-    return n;
-  }
-};
-
 // mosquitto_sub -d: waits for its SUBACK, returns the process (which exits after `count`).
 std::unique_ptr<Process> MosquittoSub(const TempDir& dir, int port, const std::string& filter,
                                       int count) {
