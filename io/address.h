@@ -1,7 +1,8 @@
 // Host/port parsing and name resolution for outbound connections.
 //
-// Resolve() calls getaddrinfo(), which blocks: call it off the data path (connector set-up,
-// reconnect attempts), never per message. Thread-safety: free functions, safe from any thread.
+// Resolve() calls getaddrinfo(), which blocks: on a running reactor thread use ResolveAsync
+// (resolver.h) for names. Literals never block; Listener::Listen resolves its bind address here
+// (set-up time, normally a literal). Thread-safety: free functions, safe from any thread.
 #pragma once
 
 #include <sys/socket.h>

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "io/address.h"
 
 namespace mqb::io {
 
@@ -23,6 +22,7 @@ MqttClient::MqttClient(Reactor& reactor, MqttClientOptions options, MqttClientHa
     : reactor_(reactor), handler_(handler), session_(std::move(options), this) {}
 
 MqttClient::~MqttClient() {
+  CancelResolve();
   if (deadline_timer_ != 0) reactor_.CancelTimer(deadline_timer_);
   if (connect_timer_ != 0) reactor_.CancelTimer(connect_timer_);
   if (reconnect_timer_ != 0) reactor_.CancelTimer(reconnect_timer_);
@@ -60,32 +60,63 @@ void MqttClient::Start() {
 
 void MqttClient::Attempt() {
   reconnect_timer_ = 0;
-  if (stopped_ || conn_ != nullptr) return;
+  if (stopped_ || conn_ != nullptr || resolving_ != nullptr) return;
   ++attempts_;
   SetStatus(ClientStatus::kConnecting);
   const MqttClientOptions& o = session_.options();
-  auto addr = Resolve(o.host, o.port);
-  if (!addr.ok()) {
-    last_error_ = addr.error();
-    SetStatus(ClientStatus::kDisconnected);
-    ScheduleReconnect();
-    return;
-  }
-  ConnectionOptions co;
-  co.max_send_queue = 8 << 20;
-  co.tls = tls_;
-  co.tls_server_name = o.host;
-  conn_ = Connection::Connect(reactor_, addr->storage, addr->length, this, co);
+  // One deadline for resolution, TCP, TLS and CONNACK.
   connect_timer_ = reactor_.AddTimer(o.connect_timeout, [this] {
     connect_timer_ = 0;
+    const auto ms = std::to_string(session_.options().connect_timeout.count());
+    if (resolving_ != nullptr) {
+      CancelResolve();
+      last_error_ = {IoErrc::kDns, 0,
+                     "DNS failure: cannot resolve '" + session_.options().host +
+                         "': no answer within " + ms + " ms"};
+      SetStatus(ClientStatus::kDisconnected);
+      ScheduleReconnect();
+      return;
+    }
     if (conn_ != nullptr && session_.state() == MqttSession::State::kDisconnected) {
-      const auto ms = session_.options().connect_timeout.count();
       conn_->Abort({IoErrc::kTimeout, 0,
-                    "connect timed out after " + std::to_string(ms) + " ms" +
+                    "connect timed out after " + ms + " ms" +
                         (conn_->state() == Connection::State::kHandshaking ? " (TLS handshake)"
                                                                             : " (TCP)")});
     }
   });
+  resolving_ = ResolveAsync(reactor_, o.host, o.port, [this](ResolveResult address) {
+    resolving_.reset();
+    OnResolved(std::move(address));
+  });
+}
+
+void MqttClient::OnResolved(ResolveResult address) {
+  if (!address.ok()) {
+    CancelConnectTimer();
+    last_error_ = address.error();
+    SetStatus(ClientStatus::kDisconnected);
+    ScheduleReconnect();
+    return;
+  }
+  const MqttClientOptions& o = session_.options();
+  ConnectionOptions co;
+  co.max_send_queue = 8 << 20;
+  co.tls = tls_;
+  co.tls_server_name = o.host;
+  conn_ = Connection::Connect(reactor_, address->storage, address->length, this, co);
+}
+
+void MqttClient::CancelResolve() {
+  if (resolving_ == nullptr) return;
+  resolving_->Cancel();
+  resolving_.reset();
+}
+
+void MqttClient::CancelConnectTimer() {
+  if (connect_timer_ != 0) {
+    reactor_.CancelTimer(connect_timer_);
+    connect_timer_ = 0;
+  }
 }
 
 void MqttClient::ScheduleReconnect() {
@@ -110,6 +141,14 @@ void MqttClient::Stop() {
     reactor_.CancelTimer(reconnect_timer_);
     reconnect_timer_ = 0;
   }
+  if (resolving_ != nullptr) {
+    // Like aborting a connection attempt: the lookup's result will be ignored.
+    CancelResolve();
+    CancelConnectTimer();
+    last_error_ = {IoErrc::kClosedLocally, 0, "stopped"};
+    SetStatus(ClientStatus::kDisconnected);
+    return;
+  }
   if (conn_ == nullptr) return;
   if (session_.state() == MqttSession::State::kConnected) {
     session_.Disconnect();
@@ -121,10 +160,7 @@ void MqttClient::Stop() {
 }
 
 void MqttClient::OnOpen(Connection& /*c*/) {
-  if (connect_timer_ != 0) {
-    reactor_.CancelTimer(connect_timer_);
-    connect_timer_ = 0;
-  }
+  CancelConnectTimer();
   session_.TransportOpen(Now());
   Pump();
 }
@@ -143,10 +179,7 @@ void MqttClient::OnWritable(Connection& /*c*/) {
 
 void MqttClient::OnClose(Connection& /*c*/, const IoError& error) {
   conn_ = nullptr;
-  if (connect_timer_ != 0) {
-    reactor_.CancelTimer(connect_timer_);
-    connect_timer_ = 0;
-  }
+  CancelConnectTimer();
   if (deadline_timer_ != 0) {
     reactor_.CancelTimer(deadline_timer_);
     deadline_timer_ = 0;

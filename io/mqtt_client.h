@@ -6,6 +6,11 @@
 // reset after a successful CONNACK). After reconnect the session resubscribes and resends its
 // in-flight messages (see MqttSession).
 //
+// Name resolution runs off the reactor thread (ResolveAsync), so a slow DNS server never stalls
+// the reactor's other connections; connect_timeout covers resolution, TCP, TLS and CONNACK
+// together. A lookup that has not answered when it expires fails the attempt with
+// "DNS failure: cannot resolve 'host': no answer within N ms".
+//
 // Status: kConnecting (resolving, TCP, TLS, waiting for CONNACK), kConnected, kDisconnected (with
 // last_error(): the precise reason of the last failure; waiting for the next attempt, or stopped).
 //
@@ -27,6 +32,7 @@
 #include "io/io_error.h"
 #include "io/mqtt_session.h"
 #include "io/reactor.h"
+#include "io/resolver.h"
 #include "io/tls.h"
 
 namespace mqb::io {
@@ -79,6 +85,9 @@ class MqttClient final : private ConnectionHandler, private MqttSessionHandler {
   void OnWindowOpen() override;
 
   void Attempt();
+  void OnResolved(ResolveResult address);
+  void CancelResolve();
+  void CancelConnectTimer();
   void ScheduleReconnect();
   void Pump();
   void ArmTimer();
@@ -90,6 +99,7 @@ class MqttClient final : private ConnectionHandler, private MqttSessionHandler {
   MqttSession session_;
   std::shared_ptr<const TlsContext> tls_;
   Connection* conn_ = nullptr;
+  std::shared_ptr<PendingResolve> resolving_;  // set while the host is being looked up
   ClientStatus status_ = ClientStatus::kDisconnected;
   IoError last_error_;
   bool stopped_ = true;

@@ -30,7 +30,17 @@ IoError IoError::Errno(int err, const std::string& what) {
   return IoError{IoErrc::kSocket, err, what + ": " + std::strerror(err)};
 }
 
-Reactor::Reactor(ReactorOptions options) : options_(std::move(options)) {}
+Reactor::Reactor(ReactorOptions options)
+    : options_(std::move(options)), link_(std::make_shared<ReactorLink>()) {
+  link_->reactor_ = this;
+}
+
+bool ReactorLink::Post(std::function<void()> task) {
+  std::lock_guard lock(mu_);
+  if (reactor_ == nullptr) return false;
+  reactor_->Post(std::move(task));
+  return true;
+}
 
 Result<std::unique_ptr<Reactor>, std::string> Reactor::Create(ReactorOptions options) {
   std::unique_ptr<Reactor> self(new Reactor(std::move(options)));
@@ -87,6 +97,11 @@ void Reactor::Probe() {
 }
 
 Reactor::~Reactor() {
+  {
+    // From here on, late results from other threads are dropped instead of posted.
+    std::lock_guard lock(link_->mu_);
+    link_->reactor_ = nullptr;
+  }
   // Connections own sockets and completions the ring may still reference: abort them, then drain
   // their cancellations before tearing the ring down.
   if (ring_ready_) {

@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <queue>
 #include <string>
 #include <thread>
@@ -71,6 +72,20 @@ struct ReactorFeatures {
   bool ext_arg = false;            // IORING_FEAT_EXT_ARG (timeout in submit_and_wait)
 };
 
+// A handle on a reactor that may outlive it: threads that finish work at an unknown time (the
+// name resolver) post their results through it. Post() runs the task on the reactor thread like
+// Reactor::Post and returns true, or drops it and returns false once the reactor is destroyed.
+// Thread-safety: any thread.
+class ReactorLink {
+ public:
+  bool Post(std::function<void()> task);
+
+ private:
+  friend class Reactor;
+  std::mutex mu_;
+  Reactor* reactor_ = nullptr;  // guarded by mu_; null once the reactor is destroyed
+};
+
 class Reactor {
  public:
   using Clock = std::chrono::steady_clock;
@@ -96,6 +111,8 @@ class Reactor {
   // Any thread: run `task` on the reactor thread at the next turn. Allocates one node per call
   // (hand-offs carry batches, not single messages).
   void Post(Task task);
+  // Any thread: a link for posting from threads that may outlive the reactor.
+  std::shared_ptr<ReactorLink> link() const { return link_; }
 
   // Reactor thread: one-shot timer; the callback runs on the reactor thread. Cancel is a no-op
   // for an id that already fired or was cancelled.
@@ -155,6 +172,7 @@ class Reactor {
   MemberCompletion<Reactor, &Reactor::OnWake> wake_completion_{this};
   std::atomic<bool> wake_pending_{false};
   MpscQueue posted_;
+  std::shared_ptr<ReactorLink> link_;
 
   std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timer_heap_;
   std::unordered_map<TimerId, Task> timers_;
