@@ -161,8 +161,8 @@ TEST_P(ReadPauseTest, PausedConnectionBlocksThePeerAndResumeDeliversEverythingIn
     EXPECT_TRUE(sink.conn->reading_paused());
     return sink.Locked([&] { return sink.bytes; });
   });
-  const uint64_t written = WriteUntilBlocked(fd, 1000, uint64_t{512} << 20);
-  ASSERT_LT(written, uint64_t{512} << 20) << "the peer's send never blocked";
+  const uint64_t written = WriteUntilBlocked(fd, 1000, uint64_t{128} << 20);
+  ASSERT_LT(written, uint64_t{128} << 20) << "the peer's send never blocked";
   EXPECT_GT(written - 1000, size_t{64} << 10);  // the kernel buffers filled first
   // Nothing was delivered while paused, and the reactor kept running.
   EXPECT_EQ(rt.Call([&] { return sink.Locked([&] { return sink.bytes; }); }), at_pause);
@@ -291,6 +291,50 @@ TEST_P(ReadPauseTest, LocalCloseWhilePausedCompletes) {
   EXPECT_EQ(testing::RecvRetry(fd, &c, 1), 0);  // then EOF
   EXPECT_EQ(sink.Locked([&] { return sink.delivered_while_paused; }), 0);
   close(fd);
+}
+
+// An outbound connection paused before it is even open: OnOpen still comes, OnData waits.
+struct Talker final : ConnectionHandler {
+  void OnOpen(Connection& c) override {
+    const std::string data = StreamChunk(0, 50000);
+    (void)c.Send({reinterpret_cast<const uint8_t*>(data.data()), data.size()});
+  }
+  void OnData(Connection&, std::span<const uint8_t>) override {}
+  void OnClose(Connection&, const IoError&) override { delete this; }
+};
+
+TEST_P(ReadPauseTest, PausedBeforeConnectOpensButDeliversOnlyAfterResume) {
+  ReactorThread rt(Options());
+  uint16_t port = rt.Call([&] {
+    auto l = Listener::Listen(rt.reactor(), "127.0.0.1", 0,
+                              [](ConnectionOptions&) { return new Talker(); });
+    return l.value()->port();
+  });
+  Sink sink;
+  rt.Call([&] {
+    auto addr = Resolve("127.0.0.1", port);
+    Connection* c = Connection::Connect(rt.reactor(), addr->storage, addr->length, &sink);
+    c->PauseReading();
+    return 0;
+  });
+  ASSERT_TRUE(sink.WaitFor([&] { return sink.opened; }));
+  EXPECT_FALSE(sink.WaitFor([&] { return sink.bytes > 0; }, std::chrono::milliseconds(200)));
+  rt.Call([&] {
+    EXPECT_TRUE(sink.conn->reading_paused());
+    sink.conn->ResumeReading();
+    return 0;
+  });
+  ASSERT_TRUE(sink.WaitFor([&] { return sink.bytes == 50000; }));
+  rt.Call([&] {
+    sink.conn->Close();
+    return 0;
+  });
+  ASSERT_TRUE(sink.WaitFor([&] { return sink.closed; }));
+  sink.Locked([&] {
+    EXPECT_EQ(sink.mismatches, 0u);
+    EXPECT_EQ(sink.delivered_while_paused, 0);
+    return 0;
+  });
 }
 
 // TLS: our TLS client streams into a paused TLS server connection.
