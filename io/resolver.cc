@@ -25,6 +25,10 @@ HookSlot& Hook() {
 
 std::atomic<int> g_in_flight{0};
 
+// Lookups stuck behind an unreachable DNS server are abandoned by their clients' connect
+// deadlines but keep their threads until getaddrinfo gives up; cap how many can pile up.
+constexpr int kMaxInFlight = 64;
+
 }  // namespace
 
 bool IsNumericHost(const std::string& host) {
@@ -65,7 +69,16 @@ std::shared_ptr<PendingResolve> ResolveAsync(Reactor& reactor, const std::string
     return pending;
   }
   std::shared_ptr<ReactorLink> link = reactor.link();
-  g_in_flight.fetch_add(1, std::memory_order_acq_rel);
+  if (g_in_flight.fetch_add(1, std::memory_order_acq_rel) >= kMaxInFlight) {
+    g_in_flight.fetch_sub(1, std::memory_order_acq_rel);
+    reactor.Post([pending, host] {
+      PendingResolve::Complete(
+          pending, Err(IoError{IoErrc::kDns, 0,
+                               "DNS failure: cannot resolve '" + host + "': more than " +
+                                   std::to_string(kMaxInFlight) + " lookups in progress"}));
+    });
+    return pending;
+  }
   try {
     // The worker touches only the link and its own copies; `pending` is used on the reactor
     // thread alone (the worker merely carries the pointer back).

@@ -10,7 +10,8 @@
 // Cancellation: ResolveAsync returns a handle; Cancel() on the reactor thread guarantees the
 // callback will not run, so its owner may go away. A lookup still blocked in getaddrinfo finishes
 // on its own thread and its result is dropped. Lookups happen per connection attempt (set-up
-// time), never per message; each holds one thread while it runs.
+// time), never per message; each holds one thread while it runs, and at most 64 run at once in
+// the process (beyond that a lookup fails at once: "... more than 64 lookups in progress").
 //
 // Thread-safety: ResolveAsync, Cancel and the callback run on the reactor's thread.
 // SetResolveHookForTesting may be called from any thread.

@@ -179,6 +179,39 @@ TEST(ResolverTest, ResultAfterTheReactorIsDestroyedIsDropped) {
   EXPECT_FALSE(called->load());
 }
 
+// Lookups stuck behind a dead DNS server cannot pile up threads without bound.
+TEST(ResolverTest, ConcurrentLookupsAreCapped) {
+  SlowDns dns({"localhost"});  // answered from /etc/hosts once released
+  ReactorThread rt;
+  std::mutex mu;
+  std::vector<std::string> errors;
+  rt.Call([&] {
+    for (int i = 0; i < 65; ++i) {
+      (void)ResolveAsync(rt.reactor(), "localhost", 1883, [&](ResolveResult r) {
+        std::lock_guard lock(mu);
+        errors.push_back(r.ok() ? "resolved" : r.error().message);
+      });
+    }
+    return 0;
+  });
+  EXPECT_TRUE(testing::Eventually([&] {
+    std::lock_guard lock(mu);
+    return !errors.empty();
+  }));
+  {
+    std::lock_guard lock(mu);
+    ASSERT_EQ(errors.size(), 1u);  // the other 64 are still waiting for the DNS server
+    EXPECT_EQ(errors[0],
+              "DNS failure: cannot resolve 'localhost': more than 64 lookups in progress");
+  }
+  EXPECT_EQ(ResolvesInFlight(), 64);
+  dns.Open();
+  DrainLookups(rt);
+  std::lock_guard lock(mu);
+  ASSERT_EQ(errors.size(), 65u);
+  EXPECT_EQ(std::count(errors.begin(), errors.end(), "resolved"), 64);
+}
+
 TEST(ResolverTest, NumericHostsNeedNoLookupAndLocalhostWorks) {
   mqb::testing::Mosquitto broker;
   EXPECT_TRUE(IsNumericHost("127.0.0.1"));
