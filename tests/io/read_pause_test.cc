@@ -4,6 +4,7 @@
 #include <fcntl.h>
 
 #include <atomic>
+#include <cstdio>
 #include <condition_variable>
 #include <mutex>
 
@@ -164,6 +165,8 @@ TEST_P(ReadPauseTest, PausedConnectionBlocksThePeerAndResumeDeliversEverythingIn
   const uint64_t written = WriteUntilBlocked(fd, 1000, uint64_t{128} << 20);
   ASSERT_LT(written, uint64_t{128} << 20) << "the peer's send never blocked";
   EXPECT_GT(written - 1000, size_t{64} << 10);  // the kernel buffers filled first
+  std::printf("peer's send blocked after %llu bytes written while paused\n",
+              static_cast<unsigned long long>(written - 1000));
   // Nothing was delivered while paused, and the reactor kept running.
   EXPECT_EQ(rt.Call([&] { return sink.Locked([&] { return sink.bytes; }); }), at_pause);
   EXPECT_TRUE(rt.Call([&] { return sink.conn->reading_paused(); }));
