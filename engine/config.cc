@@ -173,6 +173,7 @@ class Loader {
     r.Int("topic_alias_maximum", cfg_.broker.topic_alias_maximum, 0, 65535);
     r.Bool("queue_qos0_offline", cfg_.broker.queue_qos0_offline);
     r.Bool("retain_available", cfg_.broker.retain_available);
+    r.Int("max_bridge_backlog", cfg_.broker.max_bridge_backlog, 0, 100'000'000);
     r.Finish();
   }
 

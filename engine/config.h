@@ -172,6 +172,9 @@ struct BrokerConfig {
   int topic_alias_maximum = 64;         // inbound topic aliases per 5.0 client
   bool queue_qos0_offline = false;      // also queue QoS 0 for disconnected sessions
   bool retain_available = true;
+  // Back-pressure: while more than this many messages wait in the queues of connected remotes,
+  // the broker stops reading from the clients whose messages feed them (0: never).
+  int max_bridge_backlog = 20000;
   bool operator==(const BrokerConfig&) const = default;
 };
 

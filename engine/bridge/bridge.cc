@@ -67,7 +67,8 @@ Result<void, std::string> Bridge::Start() {
     // The pool keeps a reference to its settings: the Bridge's copy, which lives as long.
     const ConnectorConfig& cc = config_.connectors.at(plan_->connectors[i]->name);
     pools_.push_back(std::make_unique<ConnectorPool>(static_cast<int>(i), cc, *plan_, metrics_,
-                                                     reactor_ptrs, producers, &next_reactor));
+                                                     reactor_ptrs, producers, &next_reactor,
+                                                     &backlog_));
   }
 
   if (config_.broker.enable) {
@@ -190,6 +191,14 @@ void Bridge::LogStatus() {
   metrics_.ForEachSource([](const std::string& name, const ResourceMetrics& m) {
     spdlog::info("source {}: received {}", name, m.received.Get());
   });
+}
+
+bool Bridge::Congested() {
+  const int64_t limit = config_.broker.max_bridge_backlog;
+  if (limit <= 0) return false;
+  const int64_t n = backlog_.load(std::memory_order_relaxed);
+  congested_ = congested_ ? n > limit / 2 : n > limit;
+  return congested_;
 }
 
 bool Bridge::WantsTopic(std::string_view topic) {

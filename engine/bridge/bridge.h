@@ -69,6 +69,13 @@ class Bridge final : public broker::PublishHook {
   // broker::PublishHook (broker thread).
   bool WantsTopic(std::string_view topic) override;
   void OnPublish(const broker::InboundMessage& message) override;
+  // True while more than [broker] max_bridge_backlog messages wait for connected remotes (until
+  // the backlog is below half of it again).
+  bool Congested() override;
+  // Messages queued for connected remotes (any thread).
+  int64_t backlog() const { return backlog_.load(std::memory_order_relaxed); }
+  // How often the broker paused a publisher for back-pressure (0 without a broker).
+  uint64_t publisher_pauses() { return broker_ ? broker_->pauses() : 0; }
 
  private:
   Config config_;                      // as started (connectors, broker, api, node)
@@ -86,6 +93,8 @@ class Bridge final : public broker::PublishHook {
   std::unique_ptr<broker::Broker> broker_;
   std::unique_ptr<Pipeline> pipeline_;
   std::atomic<bool> accepting_{false};
+  std::atomic<int64_t> backlog_{0};
+  bool congested_ = false;  // broker thread
   bool started_ = false;
 };
 

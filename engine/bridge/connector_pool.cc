@@ -103,6 +103,7 @@ void PoolConnection::PostSources(std::vector<io::SubscriptionRequest> subscripti
 void PoolConnection::PostStop() {
   reactor_->Post([this] {
     stopping_ = true;
+    SyncBacklog();
     client_->Stop();
   });
 }
@@ -132,7 +133,7 @@ void PoolConnection::ApplySources(std::vector<io::SubscriptionRequest> subscript
 void PoolConnection::OnStatus(io::ClientStatus status, const io::IoError& last_error) {
   status_.store(status);
   pool_->StatusChanged(index_, status, last_error);
-  if (status == io::ClientStatus::kConnected) Pump();
+  Pump();  // also brings the backlog in line (a queue only counts while connected)
 }
 
 void PoolConnection::OnMessage(const codec::Publish& message) {
@@ -203,6 +204,17 @@ void PoolConnection::Requeue(InflightEntry entry) {
   ++queued_;
   queued_bytes_ += bytes;
   queue_.push_front(Chunk{std::move(entry.batch), {entry.out}, 0, entry.enqueued, true});
+}
+
+void PoolConnection::SyncBacklog() {
+  std::atomic<int64_t>* backlog = pool_->backlog();
+  if (backlog == nullptr) return;
+  const bool counts = status_.load() == io::ClientStatus::kConnected && !stopping_;
+  const int64_t want = counts ? static_cast<int64_t>(queued_) : 0;
+  if (want != backlog_counted_) {
+    backlog->fetch_add(want - backlog_counted_, std::memory_order_relaxed);
+    backlog_counted_ = want;
+  }
 }
 
 void PoolConnection::PopFront(size_t bytes) {
@@ -291,6 +303,7 @@ void PoolConnection::Pump() {
     }
     PopFront(bytes);  // last: it may release the chunk (and `b`, `m`, `s`)
   }
+  SyncBacklog();
   if (!queue_.empty() && !sweep_armed_) {
     sweep_armed_ = true;
     reactor_->AddTimer(pool_->sweep_period(), [this] {
@@ -305,8 +318,9 @@ void PoolConnection::Pump() {
 
 ConnectorPool::ConnectorPool(int index, const ConnectorConfig& config, const Plan& plan,
                              MetricsRegistry& metrics, const std::vector<io::Reactor*>& reactors,
-                             const std::vector<Producer*>& producers, int* next_reactor)
-    : index_(index), config_(config), state_(metrics.Connector(config.name)) {
+                             const std::vector<Producer*>& producers, int* next_reactor,
+                             std::atomic<int64_t>* backlog)
+    : index_(index), config_(config), backlog_(backlog), state_(metrics.Connector(config.name)) {
   server_ = config.host + ":" + std::to_string(config.port);
   const std::vector<PoolIdentity> ids = PoolIdentities(config, plan.node);
   state_->pool_size = static_cast<int>(ids.size());

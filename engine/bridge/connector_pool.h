@@ -99,6 +99,8 @@ class PoolConnection final : public io::MqttClientHandler {
                     std::vector<SourceRoute> routes);
   void Push(BatchRef batch, std::vector<uint32_t> idx);
   void Requeue(InflightEntry entry);
+  // Brings the pool's backlog counter in line with this queue (counted only while connected).
+  void SyncBacklog();
   void Pump();
   // Pops the front entry (already counted by the caller).
   void PopFront(size_t bytes);
@@ -119,6 +121,7 @@ class PoolConnection final : public io::MqttClientHandler {
   std::deque<Chunk> queue_;
   size_t queued_ = 0, queued_bytes_ = 0;
   InflightTable inflight_;
+  int64_t backlog_counted_ = 0;
   bool sweep_armed_ = false;
   bool stopping_ = false;
 };
@@ -127,9 +130,11 @@ class ConnectorPool {
  public:
   // `reactors` and `producers` are parallel (one producer per reactor thread). `config` must
   // outlive the pool.
+  // `backlog` (may be null) is kept equal to the sum of the queues of connected connections.
   ConnectorPool(int index, const ConnectorConfig& config, const Plan& plan,
                 MetricsRegistry& metrics, const std::vector<io::Reactor*>& reactors,
-                const std::vector<Producer*>& producers, int* next_reactor);
+                const std::vector<Producer*>& producers, int* next_reactor,
+                std::atomic<int64_t>* backlog = nullptr);
   ~ConnectorPool();
 
   // Posts Start (with the sources' subscriptions) to every connection's reactor.
@@ -155,6 +160,7 @@ class ConnectorPool {
 
   // Reactor threads: a connection's status changed.
   void StatusChanged(int conn, io::ClientStatus status, const io::IoError& error);
+  std::atomic<int64_t>* backlog() const { return backlog_; }
 
  private:
   // Limits and per-connection subscriptions/routes for `plan`.
@@ -162,6 +168,7 @@ class ConnectorPool {
 
   int index_;
   const ConnectorConfig& config_;
+  std::atomic<int64_t>* backlog_;
   ConnectorState* state_;
   std::string server_;
   std::vector<std::unique_ptr<PoolConnection>> conns_;

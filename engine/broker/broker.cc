@@ -74,8 +74,15 @@ class Broker::Conn : public io::ConnectionHandler, public Transport {
   }
   void OnData(io::Connection&, std::span<const uint8_t> data) override {
     if (client_ == nullptr) return;
+    const uint64_t fed = broker_->core_->counters().hook_calls;
     broker_->EnterCore();
     broker_->core_->OnData(client_, data, Clock::now());
+    // Back-pressure: this read fed the hook and the hook is congested. (Decided before
+    // LeaveCore, which may delete this connection.)
+    if (conn_ != nullptr && broker_->core_->counters().hook_calls != fed &&
+        broker_->hook_->Congested()) {
+      broker_->Pause(this);
+    }
     broker_->LeaveCore();
   }
   void OnWritable(io::Connection&) override {
@@ -96,12 +103,49 @@ class Broker::Conn : public io::ConnectionHandler, public Transport {
     if (conn_ != nullptr) conn_->Close();
   }
 
+  void PauseReading() {
+    if (conn_ != nullptr) conn_->PauseReading();
+  }
+  void ResumeReading() {
+    if (conn_ != nullptr) conn_->ResumeReading();
+  }
+
   Client* client_ = nullptr;
+  bool paused_ = false;
 
  private:
   Broker* broker_;
   io::Connection* conn_ = nullptr;
 };
+
+void Broker::Pause(Conn* conn) {
+  if (conn->paused_) return;
+  conn->paused_ = true;
+  conn->PauseReading();
+  paused_.push_back(conn);
+  ++pauses_;
+  if (paused_.size() == 1) ArmResumeCheck();
+}
+
+void Broker::ArmResumeCheck() {
+  reactor_->AddTimer(std::chrono::milliseconds(2), [this] {
+    if (paused_.empty() || stopped_) return;
+    if (hook_->Congested()) {
+      // The silence is ours: keep the paused clients' keep-alive from expiring.
+      const auto now = Clock::now();
+      for (Conn* c : paused_) {
+        if (c->client_ != nullptr) c->client_->last_received = now;
+      }
+      ArmResumeCheck();
+      return;
+    }
+    for (Conn* c : paused_) {
+      c->paused_ = false;
+      c->ResumeReading();
+    }
+    paused_.clear();
+  });
+}
 
 void Broker::Closed(Conn* conn) {
   if (depth_ > 0) {
@@ -114,6 +158,7 @@ void Broker::Closed(Conn* conn) {
     conn->client_ = nullptr;
     LeaveCore();
   }
+  if (conn->paused_) std::erase(paused_, conn);
   conns_.erase(conn);
   delete conn;
 }
@@ -138,6 +183,7 @@ Result<std::unique_ptr<Broker>, std::string> Broker::Start(
   }
   b->core_ = std::make_unique<BrokerCore>(options, b->auth_.get());
   b->core_->set_publish_hook(hook);
+  b->hook_ = hook;
   io::ReactorOptions ro;
   ro.name = "broker";
   auto reactor = io::Reactor::Create(ro);
@@ -215,6 +261,14 @@ BrokerCounters Broker::counters() {
   std::promise<BrokerCounters> p;
   auto f = p.get_future();
   reactor_->Post([this, &p] { p.set_value(core_->counters()); });
+  return f.get();
+}
+
+uint64_t Broker::pauses() {
+  if (stopped_ || reactor_->in_reactor_thread()) return pauses_;
+  std::promise<uint64_t> p;
+  auto f = p.get_future();
+  reactor_->Post([this, &p] { p.set_value(pauses_); });
   return f.get();
 }
 

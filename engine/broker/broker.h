@@ -10,6 +10,11 @@
 // running (takeover, protocol errors) are reported back to it only after the call returns, so the
 // core never sees re-entrant callbacks.
 //
+// Back-pressure: after a read whose messages went to the PublishHook, the broker asks the hook
+// whether it is congested; if so, that connection stops being read (io::Connection::PauseReading)
+// until the hook says otherwise. A paused client's keep-alive does not expire: the silence is
+// the broker's doing.
+//
 // Thread-safety: Start/Stop/destructor from one owning thread; Republish, counters() and
 // client_count() from any thread (they hop onto the reactor thread).
 #pragma once
@@ -55,6 +60,8 @@ class Broker {
   // Any thread: a snapshot of the counters / number of connections (waits for the reactor).
   BrokerCounters counters();
   size_t client_count();
+  // Any thread: how often a publisher was paused for back-pressure (waits for the reactor).
+  uint64_t pauses();
   // Any thread but the reactor's: returns once the reactor thread has finished whatever it was
   // doing when Sync was called (e.g. a PublishHook call that may still read replaced state).
   void Sync();
@@ -66,6 +73,10 @@ class Broker {
   void EnterCore() { ++depth_; }
   void LeaveCore();
   void Closed(Conn* conn);
+  // Back-pressure (reactor thread): stop reading from `conn` until the hook is no longer
+  // congested (checked every 2 ms while anything is paused).
+  void Pause(Conn* conn);
+  void ArmResumeCheck();
 
   BrokerOptions options_;
   std::unique_ptr<Authenticator> auth_;
@@ -75,6 +86,9 @@ class Broker {
   std::vector<uint16_t> ports_;
   std::unordered_set<Conn*> conns_;
   std::vector<Conn*> deferred_closed_;
+  PublishHook* hook_ = nullptr;
+  std::vector<Conn*> paused_;
+  uint64_t pauses_ = 0;
   int depth_ = 0;
   bool stopped_ = false;
 };

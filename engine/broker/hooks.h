@@ -45,6 +45,10 @@ class PublishHook {
   virtual bool WantsTopic(std::string_view topic) = 0;
   // Called only when WantsTopic(topic) returned true.
   virtual void OnPublish(const InboundMessage& message) = 0;
+  // Back-pressure, asked on the broker thread after a read that fed OnPublish, and while any
+  // connection is paused: true stops reading from the publishers that feed the hook until it
+  // turns false (TCP flow control then slows them down instead of messages piling up).
+  virtual bool Congested() { return false; }
 };
 
 }  // namespace mqb::engine::broker

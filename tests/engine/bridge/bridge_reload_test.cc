@@ -1,5 +1,5 @@
-// Configuration reload (Bridge::Reload and SIGHUP) and the acknowledgement paths that need a
-// scripted remote (PUBACK 0x91, replies after request_ttl).
+// Configuration reload (Bridge::Reload and SIGHUP), and what needs a scripted remote: PUBACK
+// 0x91, replies after request_ttl, and back-pressure against a slow remote.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -226,6 +226,42 @@ TEST(BridgeAcks, AReplyAfterRequestTtlCountsLateReply) {
   EXPECT_EQ(a->late_reply.Get(), 3u);
   EXPECT_EQ(a->dropped_expired.Get(), 0u);  // sent in time; only the reply was late
   bridge->Stop();
+}
+
+// A remote that acknowledges 100 messages/s (one in flight, 10 ms per PUBACK) and a publisher
+// that sends flat out: with back-pressure the publisher is slowed down and nothing expires;
+// without it (max_bridge_backlog = 0) the queue outgrows request_ttl and messages expire.
+TEST(BridgeBackpressure, ASlowRemoteSlowsThePublisherInsteadOfExpiringMessages) {
+  for (const int backlog : {10, 0}) {
+    ScriptedRemote remote({"slow", "10"});
+    const int port = FreePort();
+    std::string cfg = SeedConfig(port, remote.port, "max_inflight = 1\n",
+                                 "resource_opts = { request_ttl = \"500ms\" }\n", 1);
+    cfg = Replace(cfg, "[broker]\n",
+                  "[broker]\nmax_bridge_backlog = " + std::to_string(backlog) + "\n");
+    auto bridge = StartBridge(cfg);
+    ASSERT_NE(bridge, nullptr);
+    ASSERT_TRUE(WaitConnected(*bridge, "remote"));
+    constexpr int kTotal = 150;
+    ASSERT_TRUE(PublishSequence(port, "temp_hum/emqx", 1, 0, kTotal));
+    ResourceMetrics* a = bridge->metrics().Action("to_remote");
+    ASSERT_TRUE(WaitFor([&] { return a->success.Get() + a->Dropped() == kTotal; }, 20s))
+        << a->success.Get() << " " << a->Dropped();
+    if (backlog > 0) {
+      EXPECT_EQ(a->success.Get(), static_cast<uint64_t>(kTotal));
+      EXPECT_EQ(a->Dropped(), 0u);
+      EXPECT_GT(bridge->publisher_pauses(), 0u);
+      for (int i = 0; i < kTotal; ++i) {
+        EXPECT_EQ(remote.Count("PUBLISH pub/temp_hum/emqx " + std::to_string(i) + " 0\n"), 1u)
+            << i;
+      }
+    } else {
+      EXPECT_GT(a->dropped_expired.Get(), 0u);
+      EXPECT_EQ(bridge->publisher_pauses(), 0u);
+    }
+    EXPECT_EQ(bridge->backlog(), 0);
+    bridge->Stop();
+  }
 }
 
 }  // namespace
