@@ -122,6 +122,8 @@ class MetricsRegistry {
   // Global counters.
   Counter rules_matched;
   Counter messages_received, messages_dropped_no_subscribers;
+  // Template variables of republish actions that were missing and rendered empty.
+  Counter republish_missing_vars;
 
   // Samples every rate meter (call every 10 s, or faster in tests).
   void SampleRates(std::chrono::steady_clock::time_point now);

@@ -236,6 +236,10 @@ std::string MetricsPrometheus(const MetricsRegistry& r, const std::string& node)
   });
   p.Family("mqbridge_rules_matched_total", "counter", "Messages matched by any rule");
   p.Sample("mqbridge_rules_matched_total", "node", node, double(r.rules_matched.Get()));
+  p.Family("mqbridge_republish_template_missing_vars_total", "counter",
+           "Republish template variables that were missing and rendered empty");
+  p.Sample("mqbridge_republish_template_missing_vars_total", "node", node,
+           double(r.republish_missing_vars.Get()));
   return std::move(p.str());
 }
 

@@ -42,6 +42,7 @@ struct Worker {
   std::array<uint8_t, 8192> propbuf{};
   std::vector<RuleCount> rules;
   std::vector<uint64_t> sink_matched, sink_missing, sink_dropped;
+  uint64_t republish_missing = 0;
 };
 
 namespace {
@@ -221,6 +222,7 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
   w.sink_matched.assign(plan.sinks.size(), 0);
   w.sink_missing.assign(plan.sinks.size(), 0);
   w.sink_dropped.assign(plan.sinks.size(), 0);
+  w.republish_missing = 0;
   const int64_t now_ms = NowMs();
   uint64_t rules_matched = 0;
   std::string& ob = batch.out_bytes;
@@ -348,6 +350,7 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
               std::memcpy(ob.data() + len_at, &len, 4);
             }
             m.user_props.len = static_cast<uint32_t>(ob.size() - m.user_props.off);
+            w.republish_missing += missing;
             batch.outs.push_back(m);
           } else {  // console
             ++c.total;
@@ -384,6 +387,7 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
     }
   }
   if (rules_matched) plan.rules_matched->Add(rules_matched);
+  if (w.republish_missing) plan.republish_missing_vars->Add(w.republish_missing);
   // The inputs are no longer needed; release the broker's messages now.
   batch.events.clear();
   batch.bytes.clear();

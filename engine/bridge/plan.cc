@@ -50,6 +50,7 @@ Result<std::shared_ptr<const Plan>, std::string> Plan::Build(
   plan->config = std::move(shared_config);
   plan->node = config.node.name;
   plan->rules_matched = &metrics.rules_matched;
+  plan->republish_missing_vars = &metrics.republish_missing_vars;
   for (const auto& [name, c] : config.connectors) {
     if (c.enable) plan->connectors.push_back(&c);
   }

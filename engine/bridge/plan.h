@@ -94,6 +94,7 @@ struct Plan {
   std::vector<int> local_rules;              // rules with at least one topic FROM entry
   std::vector<std::string> local_filters;    // all those topic filters (WantsTopic)
   Counter* rules_matched = nullptr;          // the global rules.matched counter
+  Counter* republish_missing_vars = nullptr;
 
   int ConnectorIndex(const std::string& name) const;
   // The source with stable id `id`, or null (removed or disabled by a reload).

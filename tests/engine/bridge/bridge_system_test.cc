@@ -68,6 +68,23 @@ TEST(BridgeSystem, SeedWalkthroughBothFlows) {
   bridge->Stop();
 }
 
+TEST(BridgeSystem, RepublishCountsMissingTemplateVariables) {
+  Mosquitto remote;
+  const int port = FreePort();
+  std::string cfg = SeedConfig(port, remote.port(), "", "", 1);
+  cfg.replace(cfg.find("sub/${topic}"), 12, "sub/${nothere}${topic}");
+  auto bridge = StartBridge(cfg);
+  ASSERT_NE(bridge, nullptr);
+  ASSERT_TRUE(WaitConnected(*bridge, "remote"));
+  Subscriber local(port, "sub/#", 1);
+  ASSERT_TRUE(local.WaitReady());
+  ASSERT_TRUE(MosquittoPub(remote.port(), "temp_hum/emqx", "x", 1));
+  ASSERT_TRUE(local.WaitLines(1));
+  EXPECT_EQ(local.Lines()[0], "sub/temp_hum/emqx x");
+  EXPECT_EQ(bridge->metrics().republish_missing_vars.Get(), 1u);
+  bridge->Stop();
+}
+
 TEST(BridgeSystem, PoolOfEightClientIdsAsTheRemoteReportsThem) {
   LoggedRemote remote;
   auto bridge = StartBridge(SeedConfig(FreePort(), remote.broker.port()));
