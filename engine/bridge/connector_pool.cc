@@ -183,7 +183,7 @@ void PoolConnection::OnPublishDone(uint16_t packet_id, codec::ReasonCode rc) {
   } else if (code == 0x91) {           // packet identifier in use: recoverable, queue it again
     s.metrics->retried.Add();
     rm->actions_failed_out_of_service.Add();
-    Requeue(std::move(entry));
+    queue_.PushFront(std::move(entry.batch), entry.out, entry.enqueued, true);
     Pump();
   } else {
     s.metrics->failed.Add();
@@ -195,64 +195,25 @@ void PoolConnection::OnPublishDone(uint16_t packet_id, codec::ReasonCode rc) {
 
 void PoolConnection::OnWindowOpen() { Pump(); }
 
-void PoolConnection::Requeue(InflightEntry entry) {
-  const OutMsg& m = entry.batch->outs[entry.out];
-  const size_t bytes = EntryBytes(m);
-  ResourceMetrics* am = entry.batch->plan->sinks[m.action].metrics;
-  am->queuing.Add(1);
-  am->queuing_bytes.Add(static_cast<int64_t>(bytes));
-  ++queued_;
-  queued_bytes_ += bytes;
-  queue_.push_front(Chunk{std::move(entry.batch), {entry.out}, 0, entry.enqueued, true});
-}
-
 void PoolConnection::SyncBacklog() {
   std::atomic<int64_t>* backlog = pool_->backlog();
   if (backlog == nullptr) return;
   const bool counts = status_.load() == io::ClientStatus::kConnected && !stopping_;
-  const int64_t want = counts ? static_cast<int64_t>(queued_) : 0;
+  const int64_t want = counts ? static_cast<int64_t>(queue_.size()) : 0;
   if (want != backlog_counted_) {
     backlog->fetch_add(want - backlog_counted_, std::memory_order_relaxed);
     backlog_counted_ = want;
   }
 }
 
-void PoolConnection::PopFront(size_t bytes) {
-  Chunk& c = queue_.front();
-  const OutMsg& m = c.batch->outs[c.idx[c.head]];
-  ResourceMetrics* rm = c.batch->plan->sinks[m.action].metrics;
-  rm->queuing.Add(-1);
-  rm->queuing_bytes.Add(-static_cast<int64_t>(bytes));
-  --queued_;
-  queued_bytes_ -= bytes;
-  if (++c.head == c.idx.size()) queue_.pop_front();
-}
-
 void PoolConnection::Push(BatchRef batch, std::vector<uint32_t> idx) {
   if (idx.empty()) return;
-  const Plan& plan = *batch->plan;
-  size_t bytes = 0;
-  for (uint32_t i : idx) {
-    const OutMsg& m = batch->outs[i];
-    const size_t n = EntryBytes(m);
-    bytes += n;
-    ResourceMetrics* rm = plan.sinks[m.action].metrics;
-    rm->queuing.Add(1);
-    rm->queuing_bytes.Add(static_cast<int64_t>(n));
-  }
-  queued_ += idx.size();
-  queued_bytes_ += bytes;
-  queue_.push_back(Chunk{std::move(batch), std::move(idx), 0, SteadyClock::now()});
+  queue_.Push(std::move(batch), std::move(idx), SteadyClock::now());
   // Over the limit: drop the oldest entries.
-  const uint64_t limit = pool_->max_buffer_bytes();
-  while (queued_bytes_ > limit && queued_ > 0) {
-    Chunk& c = queue_.front();
-    const Plan& cp = *c.batch->plan;
-    const OutMsg& m = c.batch->outs[c.idx[c.head]];
-    cp.sinks[m.action].metrics->dropped_queue_full.Add();
-    cp.rules[m.rule].metrics->actions_failed.Add();
-    PopFront(EntryBytes(m));
-  }
+  queue_.TrimTo(pool_->max_buffer_bytes(), [](const SinkPlan& s, const RulePlan& r) {
+    s.metrics->dropped_queue_full.Add();
+    r.metrics->actions_failed.Add();
+  });
   Pump();
 }
 
@@ -260,20 +221,17 @@ void PoolConnection::Pump() {
   const auto now = SteadyClock::now();
   const bool v5 = pool_->config().proto_ver == ProtoVer::kV5;
   while (!queue_.empty()) {
-    Chunk& c = queue_.front();
-    const EventBatch& b = *c.batch;
-    const Plan& plan = *b.plan;
-    const uint32_t out = c.idx[c.head];
-    const OutMsg& m = b.outs[out];
-    const SinkPlan& s = plan.sinks[m.action];
-    const size_t bytes = EntryBytes(m);
-    if (s.request_ttl != Duration::max() && now - c.enqueued >= s.request_ttl) {
+    const SinkPlan& s = queue_.front_sink();
+    RuleMetrics* rm = queue_.front_rule().metrics;
+    if (s.request_ttl != Duration::max() && now - queue_.front_enqueued() >= s.request_ttl) {
       s.metrics->dropped_expired.Add();
-      plan.rules[m.rule].metrics->actions_failed.Add();
-      PopFront(bytes);
+      rm->actions_failed.Add();
+      queue_.PopFront();
       continue;
     }
     if (status_.load() != io::ClientStatus::kConnected || stopping_) break;
+    const EventBatch& b = *queue_.front_batch();
+    const OutMsg& m = queue_.front_msg();
     io::OutboundMessage om;
     om.topic = m.topic.In(b.out_bytes);
     const std::string_view payload = m.payload.In(b.out_bytes);
@@ -289,10 +247,10 @@ void PoolConnection::Pump() {
     uint16_t packet_id = 0;
     const io::PublishStatus st = client_->Publish(om, &packet_id);
     if (st == io::PublishStatus::kWindowFull || st == io::PublishStatus::kNotConnected) break;
-    RuleMetrics* rm = plan.rules[m.rule].metrics;
     if (st == io::PublishStatus::kOk && om.qos != codec::QoS::kAtMostOnce) {
       s.metrics->inflight.Add(1);
-      inflight_.Insert(InflightEntry{packet_id, c.retried, out, c.batch, c.enqueued});
+      inflight_.Insert(InflightEntry{packet_id, queue_.front_retried(), queue_.front_out(),
+                                     queue_.front_batch(), queue_.front_enqueued()});
     } else if (st == io::PublishStatus::kOk) {
       s.metrics->success.Add();
       rm->actions_success.Add();
@@ -301,8 +259,9 @@ void PoolConnection::Pump() {
       rm->actions_failed.Add();
       rm->actions_failed_unknown.Add();
     }
-    PopFront(bytes);  // last: it may release the chunk (and `b`, `m`, `s`)
+    queue_.PopFront();  // last: it may release the batch (and `b`, `m`, `s`)
   }
+  queue_.FlushGauges();
   SyncBacklog();
   if (!queue_.empty() && !sweep_armed_) {
     sweep_armed_ = true;

@@ -10,9 +10,9 @@
 // only if all connections are, connecting if any is connecting, otherwise disconnected; the reason
 // is the last error reported by a connection. Changes are logged.
 //
-// Sink queue (per connection, on its reactor thread): the pipeline's dispatcher hands over one
-// chunk per batch (Enqueue, one reactor Post per batch and connection); entries carry their
-// enqueue time. Entries older than the action's request_ttl are dropped (dropped.expired), also
+// Sink queue (per connection, on its reactor thread; engine/bridge/sink_queue.h): the pipeline's
+// dispatcher hands over one chunk per batch (Enqueue, one reactor Post per batch and connection);
+// entries carry their enqueue time. Entries older than the action's request_ttl are dropped (dropped.expired), also
 // while the remote is down (a timer sweeps the queue); over max_buffer_bytes the OLDEST entries
 // are dropped (dropped.queue_full). While the connection is down entries wait; after reconnect
 // the client first resends its in-flight QoS 1/2 messages, then the queue flows in order.
@@ -35,7 +35,6 @@
 #pragma once
 
 #include <atomic>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -45,6 +44,7 @@
 #include "engine/bridge/collector.h"
 #include "engine/bridge/inflight_table.h"
 #include "engine/bridge/plan.h"
+#include "engine/bridge/sink_queue.h"
 #include "engine/clientid.h"
 #include "io/mqtt_client.h"
 
@@ -81,14 +81,6 @@ class PoolConnection final : public io::MqttClientHandler {
   const std::string& client_id() const { return client_id_; }
 
  private:
-  struct Chunk {
-    BatchRef batch;
-    std::vector<uint32_t> idx;
-    size_t head = 0;
-    std::chrono::steady_clock::time_point enqueued;
-    bool retried = false;        // queued again after a recoverable reply
-  };
-
   // MqttClientHandler
   void OnStatus(io::ClientStatus status, const io::IoError& last_error) override;
   void OnMessage(const codec::Publish& message) override;
@@ -98,15 +90,9 @@ class PoolConnection final : public io::MqttClientHandler {
   void ApplySources(std::vector<io::SubscriptionRequest> subscriptions,
                     std::vector<SourceRoute> routes);
   void Push(BatchRef batch, std::vector<uint32_t> idx);
-  void Requeue(InflightEntry entry);
   // Brings the pool's backlog counter in line with this queue (counted only while connected).
   void SyncBacklog();
   void Pump();
-  // Pops the front entry (already counted by the caller).
-  void PopFront(size_t bytes);
-  static size_t EntryBytes(const OutMsg& m) {
-    return m.topic.len + m.payload.len + m.properties.len;
-  }
 
   ConnectorPool* pool_;
   int index_;
@@ -118,8 +104,7 @@ class PoolConnection final : public io::MqttClientHandler {
   std::vector<io::SubscriptionRequest> subscriptions_;
   std::vector<SourceRoute> routes_;      // sources whose messages may arrive here
 
-  std::deque<Chunk> queue_;
-  size_t queued_ = 0, queued_bytes_ = 0;
+  SinkQueue queue_;
   InflightTable inflight_;
   int64_t backlog_counted_ = 0;
   bool sweep_armed_ = false;

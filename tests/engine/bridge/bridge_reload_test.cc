@@ -228,21 +228,21 @@ TEST(BridgeAcks, AReplyAfterRequestTtlCountsLateReply) {
   bridge->Stop();
 }
 
-// A remote that acknowledges 100 messages/s (one in flight, 10 ms per PUBACK) and a publisher
+// A remote that acknowledges 50 messages/s (one in flight, 20 ms per PUBACK) and a publisher
 // that sends flat out: with back-pressure the publisher is slowed down and nothing expires;
 // without it (max_bridge_backlog = 0) the queue outgrows request_ttl and messages expire.
 TEST(BridgeBackpressure, ASlowRemoteSlowsThePublisherInsteadOfExpiringMessages) {
-  for (const int backlog : {10, 0}) {
-    ScriptedRemote remote({"slow", "10"});
+  for (const int backlog : {5, 0}) {
+    ScriptedRemote remote({"slow", "20"});
     const int port = FreePort();
     std::string cfg = SeedConfig(port, remote.port, "max_inflight = 1\n",
-                                 "resource_opts = { request_ttl = \"500ms\" }\n", 1);
+                                 "resource_opts = { request_ttl = \"600ms\" }\n", 1);
     cfg = Replace(cfg, "[broker]\n",
                   "[broker]\nmax_bridge_backlog = " + std::to_string(backlog) + "\n");
     auto bridge = StartBridge(cfg);
     ASSERT_NE(bridge, nullptr);
     ASSERT_TRUE(WaitConnected(*bridge, "remote"));
-    constexpr int kTotal = 150;
+    constexpr int kTotal = 100;  // 2 s at the remote's pace
     ASSERT_TRUE(PublishSequence(port, "temp_hum/emqx", 1, 0, kTotal));
     ResourceMetrics* a = bridge->metrics().Action("to_remote");
     ASSERT_TRUE(WaitFor([&] { return a->success.Get() + a->Dropped() == kTotal; }, 20s))
