@@ -136,6 +136,7 @@ void MqttSession::TransportOpen(SteadyTime now) {
   broker_receive_max_ = 65535;
   broker_max_packet_ = 0;
   broker_alias_max_ = 0;
+  broker_sub_ids_ = true;
 
   const bool v5 = options_.version == ProtocolVersion::kV5;
   codec::Connect c;
@@ -385,6 +386,9 @@ void MqttSession::HandleConnack(const codec::Connack& connack, SteadyTime now) {
         v && options_.use_topic_aliases) {
       broker_alias_max_ = static_cast<uint16_t>(*v);
     }
+    if (auto v = p.GetInteger(PropertyId::kSubscriptionIdentifierAvailable)) {
+      broker_sub_ids_ = *v != 0;
+    }
   }
   next_ping_ = keepalive_s_ > 0 ? now + std::chrono::seconds(keepalive_s_) : SteadyTime::max();
   ResumeAfterConnack(connack.session_present, now);
@@ -393,13 +397,7 @@ void MqttSession::HandleConnack(const codec::Connack& connack, SteadyTime now) {
 
 void MqttSession::ResumeAfterConnack(bool session_present, SteadyTime now) {
   if (!session_present) std::fill(qos2_in_.begin(), qos2_in_.end(), 0);
-  if (!subscriptions_.empty()) {
-    uint16_t id = ids_.Allocate();
-    if (id != 0) {
-      pending_sub_ids_.push_back(id);
-      SendSubscribe(id, subscriptions_);
-    }
-  }
+  if (!subscriptions_.empty()) (void)SendSubscribes(subscriptions_);
   if (inflight_count_ == 0) return;
   std::vector<Slot*> order;
   for (Slot& s : slots_) {

@@ -13,7 +13,9 @@
 // for 3.x, 5.0 properties), distinct CONNACK failures, QoS 0/1/2 publish with an in-flight window
 // (min(max_inflight, broker Receive Maximum)), packet-id allocation, DUP resend after
 // retry_interval and after reconnect, inbound QoS 1/2 (exactly-once for QoS 2 by packet id),
-// SUBSCRIBE/UNSUBSCRIBE with 5.0 options (remembered and re-sent after reconnect), topic aliases
+// SUBSCRIBE/UNSUBSCRIBE with 5.0 options and Subscription Identifiers (remembered and re-sent
+// after reconnect; one SUBSCRIBE per distinct identifier, since a packet carries at most one; not
+// sent when the broker's CONNACK says Subscription Identifier Available = 0), topic aliases
 // both ways, Maximum Packet Size both ways, Server Keep Alive, user properties, reason codes in
 // acks, PINGREQ every keepalive with a PINGRESP deadline (a hung broker is detected, not only a
 // closed socket), CONNACK timeout.
@@ -75,6 +77,9 @@ struct OutboundMessage {
 struct SubscriptionRequest {
   std::string filter;
   codec::SubscriptionOptions options;
+  // 5.0 Subscription Identifier (1..268435455) the broker attaches to messages matching this
+  // subscription; 0: none. Ignored on 3.x connections.
+  uint32_t subscription_id = 0;
 };
 
 enum class PublishStatus {
@@ -102,7 +107,8 @@ class MqttSession {
   PublishStatus Publish(const OutboundMessage& message, SteadyTime now,
                         uint16_t* packet_id = nullptr);
   // Returns the packet id (0 if not connected: the subscriptions are still remembered and sent
-  // after the next CONNACK).
+  // after the next CONNACK). Requests with different subscription ids go in separate SUBSCRIBE
+  // packets (in order of first appearance); the id returned is the first packet's.
   uint16_t Subscribe(std::span<const SubscriptionRequest> subscriptions, SteadyTime now);
   uint16_t Unsubscribe(std::span<const std::string> filters, SteadyTime now);
   // Queues DISCONNECT; the owner closes the transport after flushing.
@@ -121,6 +127,10 @@ class MqttSession {
   uint16_t effective_keepalive_s() const { return keepalive_s_; }
   uint32_t broker_maximum_packet_size() const { return broker_max_packet_; }
   uint16_t broker_topic_alias_maximum() const { return broker_alias_max_; }
+  // False after a 5.0 CONNACK with Subscription Identifier Available = 0 (and on 3.x).
+  bool subscription_ids_available() const {
+    return broker_sub_ids_ && options_.version == codec::ProtocolVersion::kV5;
+  }
 
  private:
   enum class Stage : uint8_t { kFree, kUnsent, kAwaitPuback, kAwaitPubrec, kAwaitPubcomp };
@@ -142,7 +152,11 @@ class MqttSession {
   void SendPublishSlot(Slot& slot, bool dup, SteadyTime now);
   void SendPubrel(uint16_t id);
   void FreeSlot(Slot& slot);
-  void SendSubscribe(uint16_t id, std::span<const SubscriptionRequest> subs);
+  // Sends `subs` as one SUBSCRIBE per distinct (effective) subscription id; returns the first
+  // packet id, 0 if none was sent.
+  uint16_t SendSubscribes(std::span<const SubscriptionRequest> subs);
+  // The Subscription Identifier actually sent for `s` (0 on 3.x or if the broker has none).
+  uint32_t EffectiveSubscriptionId(const SubscriptionRequest& s) const;
   void ResumeAfterConnack(bool session_present, SteadyTime now);
   Slot* FindSlot(uint16_t id);
   Slot* FreeSlotFor();
@@ -163,6 +177,7 @@ class MqttSession {
   uint16_t broker_receive_max_ = 65535;
   uint32_t broker_max_packet_ = 0;
   uint16_t broker_alias_max_ = 0;
+  bool broker_sub_ids_ = true;  // Subscription Identifier Available
 
   // Timers.
   SteadyTime connect_deadline_ = SteadyTime::max();

@@ -180,16 +180,49 @@ void MqttSession::HandleAck(PacketType type, uint16_t id, ReasonCode rc, SteadyT
   }
 }
 
-void MqttSession::SendSubscribe(uint16_t id, std::span<const SubscriptionRequest> subs) {
+uint32_t MqttSession::EffectiveSubscriptionId(const SubscriptionRequest& s) const {
+  return subscription_ids_available() ? s.subscription_id : 0;
+}
+
+uint16_t MqttSession::SendSubscribes(std::span<const SubscriptionRequest> subs) {
+  // Control path (subscribe, reconnect): allocations are fine here.
+  std::vector<uint32_t> done;  // subscription ids already sent
   std::vector<codec::Subscription> items;
-  items.reserve(subs.size());
-  for (const SubscriptionRequest& s : subs) items.push_back({s.filter, s.options});
-  codec::Subscribe sub;
-  sub.packet_id = id;
-  sub.subscriptions = codec::SubscriptionList(std::span<const codec::Subscription>(items));
-  if (!Append(sub)) {
-    Fail(IoErrc::kProtocol, "cannot encode SUBSCRIBE (invalid topic filter?)");
+  uint8_t props[8];
+  uint16_t first = 0;
+  for (size_t i = 0; i < subs.size() && !close_requested_; ++i) {
+    const uint32_t sid = EffectiveSubscriptionId(subs[i]);
+    if (std::find(done.begin(), done.end(), sid) != done.end()) continue;
+    done.push_back(sid);
+    items.clear();
+    for (size_t j = i; j < subs.size(); ++j) {
+      if (EffectiveSubscriptionId(subs[j]) == sid) items.push_back({subs[j].filter, subs[j].options});
+    }
+    codec::Subscribe sub;
+    if (sid != 0) {
+      codec::PropertyWriter w(props);
+      w.AddInteger(PropertyId::kSubscriptionIdentifier, sid);
+      auto p = w.Finish(codec::PropertyContext::kSubscribe);
+      if (!p.ok()) {
+        Fail(IoErrc::kProtocol, "invalid subscription identifier " + std::to_string(sid) + ": " +
+                                    codec::ErrcName(p.error()));
+        break;
+      }
+      sub.properties = p.value();
+    }
+    const uint16_t id = ids_.Allocate();
+    if (id == 0) break;
+    sub.packet_id = id;
+    sub.subscriptions = codec::SubscriptionList(std::span<const codec::Subscription>(items));
+    if (!Append(sub)) {
+      ids_.Release(id);
+      Fail(IoErrc::kProtocol, "cannot encode SUBSCRIBE (invalid topic filter?)");
+      break;
+    }
+    pending_sub_ids_.push_back(id);
+    if (first == 0) first = id;
   }
+  return first;
 }
 
 uint16_t MqttSession::Subscribe(std::span<const SubscriptionRequest> subscriptions,
@@ -204,11 +237,7 @@ uint16_t MqttSession::Subscribe(std::span<const SubscriptionRequest> subscriptio
     }
   }
   if (state_ != State::kConnected || subscriptions.empty()) return 0;
-  uint16_t id = ids_.Allocate();
-  if (id == 0) return 0;
-  pending_sub_ids_.push_back(id);
-  SendSubscribe(id, subscriptions);
-  return id;
+  return SendSubscribes(subscriptions);
 }
 
 uint16_t MqttSession::Unsubscribe(std::span<const std::string> filters, SteadyTime /*now*/) {

@@ -18,6 +18,7 @@ struct Message {
   int qos = 0;
   bool retain = false, dup = false;
   std::vector<std::pair<std::string, std::string>> user_properties;
+  std::vector<uint32_t> subscription_ids;  // 5.0 Subscription Identifier properties, in order
 };
 
 class Recorder : public MqttClientHandler {
@@ -64,6 +65,11 @@ class Recorder : public MqttClientHandler {
     msg.dup = m.dup;
     for (codec::UserProperty up : m.properties.user_properties()) {
       msg.user_properties.emplace_back(std::string(up.key), std::string(up.value));
+    }
+    for (const codec::Property& p : m.properties) {
+      if (p.id == codec::PropertyId::kSubscriptionIdentifier) {
+        msg.subscription_ids.push_back(p.integer);
+      }
     }
     Update([&] { messages.push_back(std::move(msg)); });
   }

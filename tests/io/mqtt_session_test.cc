@@ -1,6 +1,7 @@
 // MqttSession (sans-I/O) driven with broker bytes produced by the codec and a synthetic clock:
 // CONNECT contents, CONNACK failures, keepalive and PINGRESP timeout, retries with DUP, the
-// in-flight window, resume after reconnect, inbound QoS 2 exactly once, topic aliases.
+// in-flight window, resume after reconnect, inbound QoS 2 exactly once, topic aliases,
+// subscription identifiers.
 #include "io/mqtt_session.h"
 
 #include <variant>
@@ -334,6 +335,124 @@ TEST_F(SessionTest, SubscriptionsAreRestoredAfterReconnect) {
   sent = Sent();
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ((*std::get<codec::Subscribe>(sent[0]).subscriptions.begin()).filter, "a/#");
+}
+
+// "id:filter,filter" for each SUBSCRIBE in `packets` (id 0: no Subscription Identifier).
+std::vector<std::string> SubscribeSummary(const std::vector<codec::Packet>& packets) {
+  std::vector<std::string> out;
+  for (const codec::Packet& p : packets) {
+    const auto* s = std::get_if<codec::Subscribe>(&p);
+    if (s == nullptr) {
+      out.push_back("not a SUBSCRIBE");
+      continue;
+    }
+    std::string line = std::to_string(
+        s->properties.GetInteger(codec::PropertyId::kSubscriptionIdentifier).value_or(0));
+    char sep = ':';
+    for (codec::Subscription sub : s->subscriptions) {
+      line += sep;
+      line += sub.filter;
+      sep = ',';
+    }
+    out.push_back(line);
+  }
+  return out;
+}
+
+std::vector<SubscriptionRequest> Requests(
+    std::initializer_list<std::pair<const char*, uint32_t>> items) {
+  std::vector<SubscriptionRequest> subs;
+  for (auto [filter, id] : items) {
+    SubscriptionRequest r;
+    r.filter = filter;
+    r.options.qos = QoS::kAtLeastOnce;
+    r.subscription_id = id;
+    subs.push_back(r);
+  }
+  return subs;
+}
+
+TEST_F(SessionTest, SubscriptionIdsSplitPacketsAndSurviveReconnect) {
+  version_ = ProtocolVersion::kV5;
+  MqttClientOptions o;
+  o.version = ProtocolVersion::kV5;
+  Make(o);
+  Connect();
+  auto subs = Requests({{"a/#", 7}, {"a/b", 9}, {"c", 7}, {"d", 0}});
+  const uint16_t first = session_->Subscribe(subs, now_);
+  ASSERT_NE(first, 0);
+  auto sent = Sent();
+  const std::vector<std::string> want{"7:a/#,c", "9:a/b", "0:d"};
+  EXPECT_EQ(SubscribeSummary(sent), want);
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(std::get<codec::Subscribe>(sent[0]).packet_id, first);
+  std::vector<uint16_t> ids;
+  for (const auto& p : sent) ids.push_back(std::get<codec::Subscribe>(p).packet_id);
+  EXPECT_NE(ids[0], ids[1]);
+  EXPECT_NE(ids[1], ids[2]);
+  EXPECT_NE(ids[0], ids[2]);
+  // Each SUBACK is reported.
+  for (uint16_t id : ids) {
+    codec::Suback ack;
+    ack.packet_id = id;
+    const uint8_t code[] = {1};
+    ack.reason_codes = code;
+    Feed(ack);
+  }
+  EXPECT_EQ(rec_.suback_codes.size(), 3u);
+  // Changing the id of a known filter replaces it (no duplicate after reconnect).
+  auto change = Requests({{"a/b", 11}});
+  ASSERT_NE(session_->Subscribe(change, now_), 0);
+  EXPECT_EQ(SubscribeSummary(Sent()), std::vector<std::string>{"11:a/b"});
+  session_->TransportClosed(now_);
+  Connect(false);
+  const std::vector<std::string> again{"7:a/#,c", "11:a/b", "0:d"};
+  EXPECT_EQ(SubscribeSummary(Sent()), again);
+}
+
+TEST_F(SessionTest, SubscriptionIdsOmittedOn311AndWhenTheBrokerHasNone) {
+  {
+    version_ = ProtocolVersion::kV311;
+    Make({});
+    Connect();
+    auto subs = Requests({{"a/#", 7}, {"a/b", 9}});
+    ASSERT_NE(session_->Subscribe(subs, now_), 0);
+    EXPECT_EQ(SubscribeSummary(Sent()), std::vector<std::string>{"0:a/#,a/b"});
+    EXPECT_FALSE(session_->subscription_ids_available());
+  }
+  {
+    version_ = ProtocolVersion::kV5;
+    MqttClientOptions o;
+    o.version = ProtocolVersion::kV5;
+    Make(o);
+    uint8_t buf[8];
+    codec::PropertyWriter w(buf);
+    w.AddInteger(codec::PropertyId::kSubscriptionIdentifierAvailable, 0);
+    Connect(false, w.Finish(codec::PropertyContext::kConnack).value());
+    EXPECT_FALSE(session_->subscription_ids_available());
+    auto subs = Requests({{"a/#", 7}, {"a/b", 9}});
+    ASSERT_NE(session_->Subscribe(subs, now_), 0);
+    EXPECT_EQ(SubscribeSummary(Sent()), std::vector<std::string>{"0:a/#,a/b"});
+    // A broker that has them again after reconnect gets them.
+    session_->TransportClosed(now_);
+    Connect(false);
+    EXPECT_TRUE(session_->subscription_ids_available());
+    const std::vector<std::string> want{"7:a/#", "9:a/b"};
+    EXPECT_EQ(SubscribeSummary(Sent()), want);
+  }
+}
+
+TEST_F(SessionTest, OutOfRangeSubscriptionIdIsRefused) {
+  version_ = ProtocolVersion::kV5;
+  MqttClientOptions o;
+  o.version = ProtocolVersion::kV5;
+  Make(o);
+  Connect();
+  auto subs = Requests({{"a", 268435456}});  // above the largest Variable Byte Integer
+  EXPECT_EQ(session_->Subscribe(subs, now_), 0);
+  ASSERT_TRUE(session_->close_requested());
+  EXPECT_EQ(session_->close_reason().code, IoErrc::kProtocol);
+  EXPECT_TRUE(Sent().empty());
 }
 
 TEST_F(SessionTest, GarbageFromBrokerIsAProtocolError) {
