@@ -72,8 +72,13 @@ Result<void, EvalError> Evaluator::SelectFields(const std::vector<Field>& fields
   for (const Field& f : fields) {
     if (f.star) {
       // maps:merge(Selected, Columns): columns win over what was selected before `*`.
+      const bool fresh = out.size() == 0;  // nothing to replace: the column names are distinct
       for (const MapEntry& e : Columns().AsMap()) {
-        out.Put(e.key, e.value);
+        if (fresh) {
+          out.Append(e.key, e.value);
+        } else {
+          out.Put(e.key, e.value);
+        }
       }
       continue;
     }
@@ -87,16 +92,20 @@ Result<void, EvalError> Evaluator::SelectFields(const std::vector<Field>& fields
 }
 
 EvalStatus Evaluator::RunSelect(const Statement& st) {
-  MapBuilder out(arena_, st.fields.size() + 2);
-  {
+  Value selected;
+  if (st.fields.size() == 1 && st.fields[0].star) {
+    // `SELECT *`: the output is the columns map itself (maps:merge(#{}, Columns)), not a copy.
+    selected = Columns();
+  } else {
+    MapBuilder out(arena_, st.fields.size() + 2);
     FrameScope scope(this);
     scope.Push(&out);
     auto r = SelectFields(st.fields, out);
     if (!r.ok()) {
       return Fail(r.error(), "SELECT");
     }
+    selected = out.Finish();
   }
-  Value selected = out.Finish();
   if (st.where) {
     FrameScope scope(this);
     scope.Push(selected);

@@ -160,7 +160,7 @@ Value Evaluator::Columns() {
   for (std::string_view n : names) {
     Value v = Column(n);
     if (!v.is_undefined()) {
-      b.Put(n, v);
+      b.Append(n, v);  // the names are distinct
     }
   }
   if (input_->extra_columns.is_map()) {

@@ -138,6 +138,13 @@ void MapBuilder::Put(std::string_view key, Value v) {
   entries_[size_++] = MapEntry{key, v};
 }
 
+void MapBuilder::Append(std::string_view key, Value v) {
+  if (size_ == capacity_) {
+    entries_ = Grow(arena_, entries_, size_, &capacity_);
+  }
+  entries_[size_++] = MapEntry{key, v};
+}
+
 void MapBuilder::Erase(std::string_view key) {
   for (size_t i = 0; i < size_; ++i) {
     if (entries_[i].key == key) {

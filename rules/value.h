@@ -165,6 +165,9 @@ class MapBuilder {
   // Sets key -> v, replacing an existing entry in place (order kept) or appending. The key's
   // bytes are NOT copied: they must live as long as the map (use arena.CopyString if needed).
   void Put(std::string_view key, Value v);
+  // Appends key -> v without looking for an existing entry: the caller guarantees `key` is not
+  // in the map yet (e.g. building from distinct names). O(1).
+  void Append(std::string_view key, Value v);
   // Removes the key if present.
   void Erase(std::string_view key);
   Value Get(std::string_view key) const;

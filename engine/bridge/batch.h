@@ -70,6 +70,7 @@ struct OutMsg {
 
 struct EventBatch {
   uint64_t seq = 0;
+  uint32_t local_events = 0;   // events from the local broker (set by the evaluate stage)
   // The plan the batch is evaluated and rendered with (set on submission, kept while any of its
   // messages is queued), so indices in `outs` stay meaningful across a reload.
   std::shared_ptr<const Plan> plan;
@@ -77,6 +78,12 @@ struct EventBatch {
   std::string bytes;
   std::vector<OutMsg> outs;
   std::string out_bytes;
+  // Producer side only: a full batch is followed by the next one (Producer::Add), so batches
+  // stay bounded (kMaxEvents) and recycled ones keep a steady capacity. `tail` is valid on the
+  // first batch of a chain.
+  EventBatch* next = nullptr;
+  EventBatch* tail = nullptr;
+  static constexpr size_t kMaxEvents = 1024;
   // Padding so payloads copied into `bytes` can be JSON-parsed in place is not kept: the evaluator
   // copies a payload into its own padded buffer when a rule reads payload fields.
 
@@ -86,7 +93,9 @@ struct EventBatch {
     outs.clear();
     out_bytes.clear();
     plan.reset();
+    next = tail = nullptr;
     seq = 0;
+    local_events = 0;
   }
 };
 

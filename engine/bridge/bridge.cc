@@ -81,7 +81,11 @@ Result<void, std::string> Bridge::Start() {
   std::vector<ConnectorPool*> pool_ptrs;
   for (auto& p : pools_) pool_ptrs.push_back(p.get());
   pipeline_ = std::make_unique<Pipeline>(plan_, pool_ptrs, broker_.get(), &batch_pool_,
-                                         [this] { collector_->Done(); });
+                                         [this](const EventBatch& b) {
+                                           dispatched_.fetch_add(b.local_events,
+                                                                 std::memory_order_relaxed);
+                                           collector_->Done();
+                                         });
   collector_->Start();
   for (auto& p : pools_) p->Start();
   for (auto& r : reactors_) {
@@ -196,7 +200,10 @@ void Bridge::LogStatus() {
 bool Bridge::Congested() {
   const int64_t limit = config_.broker.max_bridge_backlog;
   if (limit <= 0) return false;
-  const int64_t n = backlog_.load(std::memory_order_relaxed);
+  // Queued for connected remotes, plus handed to the rules and not yet dispatched.
+  const int64_t n = backlog_.load(std::memory_order_relaxed) +
+                    static_cast<int64_t>(fed_.load(std::memory_order_relaxed) -
+                                         dispatched_.load(std::memory_order_relaxed));
   congested_ = congested_ ? n > limit / 2 : n > limit;
   return congested_;
 }
@@ -208,6 +215,7 @@ bool Bridge::WantsTopic(std::string_view topic) {
 
 void Bridge::OnPublish(const broker::InboundMessage& message) {
   if (!accepting_.load(std::memory_order_relaxed)) return;
+  fed_.store(fed_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);  // one writer
   broker_producer_->Add([&](EventBatch& b) {
     Event& e = b.events.emplace_back();
     e.msg = message.message;

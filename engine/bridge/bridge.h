@@ -69,8 +69,8 @@ class Bridge final : public broker::PublishHook {
   // broker::PublishHook (broker thread).
   bool WantsTopic(std::string_view topic) override;
   void OnPublish(const broker::InboundMessage& message) override;
-  // True while more than [broker] max_bridge_backlog messages wait for connected remotes (until
-  // the backlog is below half of it again).
+  // True while more than [broker] max_bridge_backlog messages wait for connected remotes or in
+  // the rule pipeline (until the backlog is below half of it again).
   bool Congested() override;
   // Messages queued for connected remotes (any thread).
   int64_t backlog() const { return backlog_.load(std::memory_order_relaxed); }
@@ -94,6 +94,8 @@ class Bridge final : public broker::PublishHook {
   std::unique_ptr<Pipeline> pipeline_;
   std::atomic<bool> accepting_{false};
   std::atomic<int64_t> backlog_{0};
+  std::atomic<uint64_t> fed_{0};         // local messages handed to the rules (broker thread)
+  std::atomic<uint64_t> dispatched_{0};  // of those, dispatched (pipeline)
   bool congested_ = false;  // broker thread
   bool started_ = false;
 };

@@ -36,7 +36,11 @@ Collector::Collector(BatchPool* pool, Submit submit, int max_in_flight)
 Collector::~Collector() {
   Stop();
   for (auto& p : producers_) {
-    if (EventBatch* b = p->cur_.exchange(nullptr)) pool_->Recycle(b);
+    for (EventBatch* b = p->cur_.exchange(nullptr); b != nullptr;) {
+      EventBatch* next = b->next;
+      pool_->Recycle(b);
+      b = next;
+    }
   }
 }
 
@@ -67,13 +71,19 @@ bool Collector::Drain() {
       if (p->busy_.load() || p->cur_.load() != nullptr) complete = false;
       continue;
     }
-    if (b->events.empty()) {
-      pool_->Recycle(b);
-      continue;
+    // A chain of batches (the producer filled some while the pipeline was full), in order.
+    while (b != nullptr) {
+      EventBatch* next = b->next;
+      b->next = b->tail = nullptr;
+      if (b->events.empty()) {
+        pool_->Recycle(b);
+      } else {
+        slots_.acquire();
+        b->seq = next_seq_++;
+        submit_(b);
+      }
+      b = next;
     }
-    slots_.acquire();
-    b->seq = next_seq_++;
-    submit_(b);
   }
   return complete;
 }

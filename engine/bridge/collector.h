@@ -7,8 +7,9 @@
 //
 // Collector: one thread that takes every producer's current batch as a whole (lock-free swap),
 // numbers it and submits it to the pipeline. At most `max_in_flight` batches are in the pipeline;
-// while it is full, producers keep appending to their current batch, so batches grow with load
-// (natural batching: one hand-off per batch, never per message).
+// while it is full, producers keep appending, so batches grow with load (natural batching: one
+// hand-off per batch, never per message) up to EventBatch::kMaxEvents; then the producer chains
+// a new batch behind the full one, and the collector submits the chain in order.
 //
 // BatchPool: recycled batches (their vectors and strings keep their capacity).
 //
@@ -43,7 +44,7 @@ class BatchPool {
   BatchRef Share(EventBatch* batch);
 
  private:
-  static constexpr size_t kKeep = 64;
+  static constexpr size_t kKeep = 256;
   tbb::concurrent_queue<EventBatch*> free_;
   std::atomic<size_t> free_count_{0};
 };
@@ -106,11 +107,21 @@ class Collector {
 template <typename F>
 void Producer::Add(F&& fill) {
   busy_.store(true, std::memory_order_relaxed);
-  EventBatch* b = cur_.exchange(nullptr, std::memory_order_acq_rel);
-  if (b == nullptr) b = pool_->Get();
-  const bool was_empty = b->events.empty();
+  EventBatch* head = cur_.exchange(nullptr, std::memory_order_acq_rel);
+  if (head == nullptr) {
+    head = pool_->Get();
+    head->tail = head;
+  }
+  const bool was_empty = head->events.empty();
+  EventBatch* b = head->tail;
+  if (b->events.size() >= EventBatch::kMaxEvents) {
+    EventBatch* fresh = pool_->Get();
+    b->next = fresh;
+    head->tail = fresh;
+    b = fresh;
+  }
   fill(*b);
-  cur_.store(b, std::memory_order_release);
+  cur_.store(head, std::memory_order_release);
   busy_.store(false, std::memory_order_release);
   if (was_empty) collector_->Notify();
 }

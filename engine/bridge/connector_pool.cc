@@ -119,7 +119,8 @@ void PoolConnection::ApplySources(std::vector<io::SubscriptionRequest> subscript
   std::vector<io::SubscriptionRequest> added;
   for (const io::SubscriptionRequest& s : subscriptions) {
     const bool same = std::any_of(subscriptions_.begin(), subscriptions_.end(), [&](const auto& o) {
-      return o.filter == s.filter && o.options == s.options;
+      return o.filter == s.filter && o.options == s.options &&
+             o.subscription_id == s.subscription_id;
     });
     if (!same) added.push_back(s);
   }
@@ -137,30 +138,50 @@ void PoolConnection::OnStatus(io::ClientStatus status, const io::IoError& last_e
 }
 
 void PoolConnection::OnMessage(const codec::Publish& message) {
-  for (const SourceRoute& r : routes_) {
-    if (!codec::TopicMatches(r.filter, message.topic)) continue;
-    r.metrics->received.Add();
-    if (!r.has_rules) continue;
-    producer_->Add([&](EventBatch& b) {
-      Event& e = b.events.emplace_back();
-      e.source = r.id;
-      e.origin_connector = pool_->index();
-      e.topic = Append(b.bytes, message.topic);
-      e.payload = Append(b.bytes, std::string_view(
-                                      reinterpret_cast<const char*>(message.payload.data()),
-                                      message.payload.size()));
-      auto props = message.properties.bytes();
-      e.properties = Append(b.bytes, std::string_view(
-                                         reinterpret_cast<const char*>(props.data()),
-                                         props.size()));
-      e.qos = static_cast<uint8_t>(message.qos);
-      e.retain = message.retain;
-      e.dup = message.dup;
-      e.version = static_cast<uint8_t>(pool_->config().proto_ver);
-      e.received_at_ms = NowMs();
-      e.hash = std::hash<std::string_view>{}(message.topic);
-    });
+  // Subscription Identifiers (5.0): exactly the routes of the subscriptions the broker matched.
+  bool by_id = false;
+  const codec::Properties& props = message.properties;
+  for (auto it = props.begin(); it != props.end(); ++it) {
+    if (it->id != codec::PropertyId::kSubscriptionIdentifier) continue;
+    by_id = true;
+    const uint32_t sid = it->integer;
+    bool repeated = false;  // the same id twice in one message: deliver once
+    for (auto prev = props.begin(); prev != it && !repeated; ++prev) {
+      repeated = prev->id == codec::PropertyId::kSubscriptionIdentifier && prev->integer == sid;
+    }
+    if (repeated) continue;
+    for (const SourceRoute& r : routes_) {
+      if (r.subscription_id == sid) Deliver(r, message);
+    }
   }
+  if (by_id) return;
+  for (const SourceRoute& r : routes_) {
+    if (codec::TopicMatches(r.filter, message.topic)) Deliver(r, message);
+  }
+}
+
+void PoolConnection::Deliver(const SourceRoute& r, const codec::Publish& message) {
+  r.metrics->received.Add();
+  if (!r.has_rules) return;
+  producer_->Add([&](EventBatch& b) {
+    Event& e = b.events.emplace_back();
+    e.source = r.id;
+    e.origin_connector = pool_->index();
+    e.topic = Append(b.bytes, message.topic);
+    e.payload = Append(b.bytes, std::string_view(
+                                    reinterpret_cast<const char*>(message.payload.data()),
+                                    message.payload.size()));
+    auto props = message.properties.bytes();
+    e.properties = Append(b.bytes, std::string_view(
+                                       reinterpret_cast<const char*>(props.data()),
+                                       props.size()));
+    e.qos = static_cast<uint8_t>(message.qos);
+    e.retain = message.retain;
+    e.dup = message.dup;
+    e.version = static_cast<uint8_t>(pool_->config().proto_ver);
+    e.received_at_ms = NowMs();
+    e.hash = std::hash<std::string_view>{}(message.topic);
+  });
 }
 
 void PoolConnection::OnPublishDone(uint16_t packet_id, codec::ReasonCode rc) {
@@ -332,10 +353,22 @@ void ConnectorPool::Compute(const Plan& plan) {
       req.options.no_local = s.no_local;
       req.options.retain_as_published = s.retain_as_published;
     }
-    const SourceRoute route{s.filter, s.id, s.metrics, !s.rules.empty()};
+    // 5.0: the subscription carries the source's id + 1 (stable across reloads).
+    if (config_.proto_ver == ProtoVer::kV5) req.subscription_id = static_cast<uint32_t>(s.id) + 1;
+    SourceRoute route{s.filter, s.id, s.metrics, !s.rules.empty(), req.subscription_id};
     const size_t n = s.shared ? conns_.size() : 1;
     for (size_t c = 0; c < n; ++c) {
-      subs_[c].push_back(req);
+      route.subscription_id = req.subscription_id;
+      // One subscription per topic and connection: a second source on the same topic shares it
+      // (and its id), at the higher of the two QoS.
+      auto same = std::find_if(subs_[c].begin(), subs_[c].end(),
+                               [&](const io::SubscriptionRequest& o) { return o.filter == req.filter; });
+      if (same != subs_[c].end()) {
+        same->options.qos = std::max(same->options.qos, req.options.qos);
+        route.subscription_id = same->subscription_id;
+      } else {
+        subs_[c].push_back(req);
+      }
       routes_[c].push_back(route);
     }
   }

@@ -26,7 +26,13 @@
 // Sources: a `$share/...` (or `$queue/...`) topic is subscribed on every connection, any other
 // topic on the first connection only. The client remembers subscriptions and re-sends them after
 // every reconnect. A received message is matched against the connection's source routes and
-// becomes one event per matching source, appended to the reactor thread's Producer. Reconfigure
+// becomes one event per matching source, appended to the reactor thread's Producer. On 5.0
+// connectors each source's subscription carries the Subscription Identifier source id + 1
+// (stable across reloads; sources with the same topic on one connection share the first one's);
+// a message that carries Subscription Identifiers goes to exactly the routes with those ids,
+// without topic matching (so overlapping filters, which mosquitto delivers once per matching
+// subscription, do not produce duplicate events). A message without them (3.x, or a broker that
+// does not send them) is matched against every route's filter. Reconfigure
 // (a reload) hands each connection its new routes; it unsubscribes what is gone and subscribes
 // what is new or changed, on the open connection.
 //
@@ -58,6 +64,7 @@ struct SourceRoute {
   int id = -1;                   // the source's stable id (Event::source)
   ResourceMetrics* metrics = nullptr;
   bool has_rules = false;        // false: counted as received, no event
+  uint32_t subscription_id = 0;  // 5.0: the Subscription Identifier of its subscription (0: none)
 };
 
 class PoolConnection final : public io::MqttClientHandler {
@@ -87,6 +94,8 @@ class PoolConnection final : public io::MqttClientHandler {
   void OnPublishDone(uint16_t packet_id, codec::ReasonCode rc) override;
   void OnWindowOpen() override;
 
+  // One received message for route `r`: counted, and an event when the source feeds rules.
+  void Deliver(const SourceRoute& r, const codec::Publish& message);
   void ApplySources(std::vector<io::SubscriptionRequest> subscriptions,
                     std::vector<SourceRoute> routes);
   void Push(BatchRef batch, std::vector<uint32_t> idx);

@@ -183,7 +183,8 @@ void ReadProperties(std::span<const uint8_t> bytes, Worker& w, rules::MessageInp
 }  // namespace
 
 Pipeline::Pipeline(std::shared_ptr<const Plan> plan, std::vector<ConnectorPool*> pools,
-                   broker::Broker* broker, BatchPool* pool, std::function<void()> on_dispatched)
+                   broker::Broker* broker, BatchPool* pool,
+                   std::function<void(const EventBatch&)> on_dispatched)
     : plan_(std::move(plan)),
       pools_(std::move(pools)),
       broker_(broker),
@@ -388,6 +389,9 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
   }
   if (rules_matched) plan.rules_matched->Add(rules_matched);
   if (w.republish_missing) plan.republish_missing_vars->Add(w.republish_missing);
+  uint32_t local = 0;
+  for (const Event& e : batch.events) local += e.source < 0 ? 1 : 0;
+  batch.local_events = local;
   // The inputs are no longer needed; release the broker's messages now.
   batch.events.clear();
   batch.bytes.clear();
@@ -435,7 +439,7 @@ void Pipeline::Dispatch(const BatchRef& batch) {
       idx = {};
     }
   }
-  if (on_dispatched_) on_dispatched_();
+  if (on_dispatched_) on_dispatched_(*batch);
 }
 
 }  // namespace mqb::engine::bridge

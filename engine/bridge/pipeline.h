@@ -45,7 +45,8 @@ class Pipeline {
   // `pools[i]` is the pool of plan.connectors[i]; `broker` may be null (no embedded broker:
   // republish outputs are dropped and counted as failed).
   Pipeline(std::shared_ptr<const Plan> plan, std::vector<ConnectorPool*> pools,
-           broker::Broker* broker, BatchPool* pool, std::function<void()> on_dispatched);
+           broker::Broker* broker, BatchPool* pool,
+           std::function<void(const EventBatch&)> on_dispatched);
   ~Pipeline();
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
@@ -67,7 +68,7 @@ class Pipeline {
   std::vector<ConnectorPool*> pools_;
   broker::Broker* broker_;
   BatchPool* batch_pool_;
-  std::function<void()> on_dispatched_;
+  std::function<void(const EventBatch&)> on_dispatched_;
   std::vector<std::vector<std::vector<uint32_t>>> per_conn_;  // dispatcher scratch
   std::unique_ptr<tbb::enumerable_thread_specific<Worker>> workers_;
   tbb::flow::graph graph_;

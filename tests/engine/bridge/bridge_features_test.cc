@@ -1,6 +1,7 @@
 // System tests of bridge features beyond the seed walkthrough: shared-subscription sources on
 // every pool connection, loop prevention in a two-way bridge on the same topics, MQTT 5
-// properties forwarded with QoS capped by max_qos, and the admin API while running.
+// properties forwarded with QoS capped by max_qos, MQTT 5 subscription identifiers dispatching
+// overlapping sources, and the admin API while running.
 #include <gtest/gtest.h>
 
 #include "tests/engine/bridge/bridge_test_util.h"
@@ -112,6 +113,50 @@ TEST(BridgeFeatures, V5PropertiesForwardedAndQosCappedByMaxQos) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(sub.Wait(10s), 0) << sub.Log();
   EXPECT_NE(sub.Log().find("MSG out/p/1|1|site:lyon|42"), std::string::npos) << sub.Log();
+  bridge->Stop();
+}
+
+TEST(BridgeFeatures, V5SubscriptionIdsDispatchOverlappingSourcesExactly) {
+  Mosquitto remote;
+  const int port = FreePort();
+  // Two sources with overlapping filters on the one pool connection, each feeding its own rule.
+  // A QoS 0 message mosquitto delivers once per matching subscription, each copy with its
+  // Subscription Identifier: dispatch by id gives each source each message exactly once, where
+  // topic matching would give both sources both copies.
+  auto bridge = StartBridge(
+      Header(port, remote.port(), "proto_ver = \"v5\"\npool_size = 1\n") +
+      "[sources.mqtt.wide]\nconnector = \"remote\"\ntopic = \"a/#\"\nqos = 0\n"
+      "[sources.mqtt.narrow]\nconnector = \"remote\"\ntopic = \"a/b\"\nqos = 0\n"
+      "[rules.w]\nsql = 'SELECT * FROM \"$bridges/mqtt:wide\"'\n"
+      "actions = [{ function = \"republish\", topic = \"one/${topic}\" }]\n"
+      "[rules.n]\nsql = 'SELECT * FROM \"$bridges/mqtt:narrow\"'\n"
+      "actions = [{ function = \"republish\", topic = \"two/${topic}\" }]\n");
+  ASSERT_NE(bridge, nullptr);
+  ASSERT_TRUE(WaitConnected(*bridge, "remote"));
+  Subscriber one(port, "one/#", 1);
+  Subscriber two(port, "two/#", 1);
+  ASSERT_TRUE(one.WaitReady());
+  ASSERT_TRUE(two.WaitReady());
+  MetricsRegistry& m = bridge->metrics();
+
+  ASSERT_TRUE(MosquittoPub(remote.port(), "a/b", "both", 0));
+  ASSERT_TRUE(MosquittoPub(remote.port(), "a/c", "wide-only", 0));
+  // A last message for the wide source only: the broker sends copies in order, so once it has
+  // arrived any duplicate of the earlier ones would have been counted too.
+  ASSERT_TRUE(MosquittoPub(remote.port(), "a/z", "end", 0));
+  ASSERT_TRUE(WaitFor([&] { return m.Source("wide")->received.Get() >= 3; }));
+  EXPECT_EQ(m.Source("wide")->received.Get(), 3u);
+  EXPECT_EQ(m.Source("narrow")->received.Get(), 1u);
+  ASSERT_TRUE(WaitFor([&] {
+    return m.Rule("w")->actions_success.Get() == 3 && m.Rule("n")->actions_success.Get() == 1;
+  }));
+  ASSERT_TRUE(one.WaitLines(3));
+  ASSERT_TRUE(two.WaitLines(1));
+  EXPECT_EQ(one.Lines(), (std::vector<std::string>{"one/a/b both", "one/a/c wide-only",
+                                                   "one/a/z end"}));
+  EXPECT_EQ(two.Lines(), (std::vector<std::string>{"two/a/b both"}));
+  EXPECT_EQ(m.Rule("w")->matched.Get(), 3u);
+  EXPECT_EQ(m.Rule("n")->matched.Get(), 1u);
   bridge->Stop();
 }
 

@@ -236,13 +236,13 @@ TEST(BridgeBackpressure, ASlowRemoteSlowsThePublisherInsteadOfExpiringMessages) 
     ScriptedRemote remote({"slow", "20"});
     const int port = FreePort();
     std::string cfg = SeedConfig(port, remote.port, "max_inflight = 1\n",
-                                 "resource_opts = { request_ttl = \"600ms\" }\n", 1);
+                                 "resource_opts = { request_ttl = \"1s\" }\n", 1);
     cfg = Replace(cfg, "[broker]\n",
                   "[broker]\nmax_bridge_backlog = " + std::to_string(backlog) + "\n");
     auto bridge = StartBridge(cfg);
     ASSERT_NE(bridge, nullptr);
     ASSERT_TRUE(WaitConnected(*bridge, "remote"));
-    constexpr int kTotal = 100;  // 2 s at the remote's pace
+    constexpr int kTotal = 150;  // 3 s at the remote's pace
     ASSERT_TRUE(PublishSequence(port, "temp_hum/emqx", 1, 0, kTotal));
     ResourceMetrics* a = bridge->metrics().Action("to_remote");
     ASSERT_TRUE(WaitFor([&] { return a->success.Get() + a->Dropped() == kTotal; }, 20s))

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -53,6 +55,40 @@ TEST(Collector, ManyProducersLoseNothingKeepOrderAndBatch) {
   for (int p = 0; p < kProducers; ++p) EXPECT_EQ(next[p], kPerProducer);
   // Hand-offs carry batches: far fewer hand-offs than events.
   EXPECT_LT(batches, events / 4) << batches << " batches for " << events << " events";
+}
+
+// While the pipeline is stalled, a producer's batches stop at kMaxEvents and chain; the chain
+// arrives complete and in order once the pipeline moves again.
+TEST(Collector, BatchesStayBoundedAndChainInOrderWhileThePipelineIsStalled) {
+  constexpr uint64_t kEvents = 10 * EventBatch::kMaxEvents + 7;
+  BatchPool pool;
+  std::atomic<bool> release{false};
+  std::vector<EventBatch*> got;  // collector thread, read after Stop
+  Collector* collector_ptr = nullptr;
+  Collector collector(
+      &pool,
+      [&](EventBatch* b) {
+        while (!release.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        got.push_back(b);
+        collector_ptr->Done();
+      },
+      1);
+  collector_ptr = &collector;
+  Producer* producer = collector.AddProducer();
+  collector.Start();
+  for (uint64_t i = 0; i < kEvents; ++i) {
+    producer->Add([&](EventBatch& b) { b.events.emplace_back().hash = i; });
+  }
+  release.store(true);
+  collector.Stop();
+  uint64_t expect = 0;
+  for (EventBatch* b : got) {
+    EXPECT_LE(b->events.size(), EventBatch::kMaxEvents);
+    for (const Event& e : b->events) EXPECT_EQ(e.hash, expect++);
+    pool.Recycle(b);
+  }
+  EXPECT_EQ(expect, kEvents);
+  EXPECT_GE(got.size(), 11u);
 }
 
 TEST(Collector, AnEventAddedAloneIsDeliveredPromptly) {
