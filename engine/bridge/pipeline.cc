@@ -400,6 +400,9 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
 void Pipeline::Dispatch(const BatchRef& batch) {
   const Plan& plan = *batch->plan;
   const std::string& ob = batch->out_bytes;
+  // Republish outputs go to the broker as one hand-off per batch, as views into the batch.
+  broker::InjectBatch inject;
+  std::vector<std::pair<size_t, size_t>> prop_ranges;  // per request: [first, end) in inject
   for (uint32_t i = 0; i < batch->outs.size(); ++i) {
     const OutMsg& m = batch->outs[i];
     if (m.kind == OutMsg::Kind::kSink) {
@@ -412,12 +415,13 @@ void Pipeline::Dispatch(const BatchRef& batch) {
       rm->actions_failed_out_of_service.Add();
       continue;
     }
-    broker::InjectRequest req;
-    req.topic = std::string(m.topic.In(ob));
+    broker::InjectRequest& req = inject.requests.emplace_back();
+    req.topic = m.topic.In(ob);
     const std::string_view p = m.payload.In(ob);
-    req.payload.assign(p.begin(), p.end());
+    req.payload = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(p.data()), p.size());
     req.qos = static_cast<codec::QoS>(m.qos);
     req.retain = m.retain;
+    const size_t first = inject.user_properties.size();
     std::string_view up = m.user_props.In(ob);
     while (up.size() >= 8) {
       uint32_t kl = 0, vl = 0;
@@ -425,11 +429,21 @@ void Pipeline::Dispatch(const BatchRef& batch) {
       const std::string_view k = up.substr(4, kl);
       std::memcpy(&vl, up.data() + 4 + kl, 4);
       const std::string_view v = up.substr(8 + kl, vl);
-      req.user_properties.emplace_back(std::string(k), std::string(v));
+      inject.user_properties.emplace_back(k, v);
       up.remove_prefix(8 + kl + vl);
     }
-    broker_->Republish(std::move(req));
+    prop_ranges.emplace_back(first, inject.user_properties.size());
     rm->actions_success.Add();
+  }
+  if (!inject.requests.empty()) {
+    // The spans are set once the property list no longer moves.
+    for (size_t r = 0; r < inject.requests.size(); ++r) {
+      const auto [first, end] = prop_ranges[r];
+      inject.requests[r].user_properties =
+          std::span(inject.user_properties).subspan(first, end - first);
+    }
+    inject.owner = batch;
+    broker_->Republish(std::move(inject));
   }
   for (size_t c = 0; c < per_conn_.size(); ++c) {
     for (size_t k = 0; k < per_conn_[c].size(); ++k) {

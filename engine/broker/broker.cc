@@ -248,10 +248,11 @@ Broker::~Broker() {
   conns_.clear();
 }
 
-void Broker::Republish(InjectRequest request) {
-  reactor_->Post([this, r = std::move(request)] {
+void Broker::Republish(InjectBatch batch) {
+  reactor_->Post([this, b = std::move(batch)] {
     EnterCore();
-    core_->Inject(r, Clock::now());
+    const auto now = Clock::now();
+    for (const InjectRequest& r : b.requests) core_->Inject(r, now);
     LeaveCore();
   });
 }

@@ -55,8 +55,9 @@ class Broker {
   // The bound port of each listener, in configuration order.
   const std::vector<uint16_t>& ports() const { return ports_; }
 
-  // Any thread: the republish entry point (BrokerCore::Inject), asynchronous.
-  void Republish(InjectRequest request);
+  // Any thread: the republish entry point (BrokerCore::Inject), asynchronous, in order; one
+  // hand-off per batch.
+  void Republish(InjectBatch batch);
   // Any thread: a snapshot of the counters / number of connections (waits for the reactor).
   BrokerCounters counters();
   size_t client_count();

@@ -44,14 +44,23 @@
 
 namespace mqb::engine::broker {
 
-// A message for the republish entry point.
+// A message for the republish entry point. Views only: the caller keeps the bytes alive until
+// Inject returns (Broker::Republish keeps them with the batch's owner).
 struct InjectRequest {
-  std::string topic;
-  std::vector<uint8_t> payload;
+  std::string_view topic;
+  std::span<const uint8_t> payload;
   codec::QoS qos = codec::QoS::kAtMostOnce;
   bool retain = false;
-  std::vector<std::pair<std::string, std::string>> user_properties;
+  std::span<const std::pair<std::string_view, std::string_view>> user_properties;
   std::optional<uint32_t> message_expiry;  // seconds
+};
+
+// Republish requests handed over together; their views point into memory `owner` keeps alive
+// (and into `user_properties`, which the requests' spans index).
+struct InjectBatch {
+  std::shared_ptr<const void> owner;
+  std::vector<InjectRequest> requests;
+  std::vector<std::pair<std::string_view, std::string_view>> user_properties;
 };
 
 class BrokerCore {

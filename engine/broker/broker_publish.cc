@@ -200,8 +200,8 @@ bool BrokerCore::Inject(const InjectRequest& request, TimePoint now) {
   if (!codec::ValidateTopicName(request.topic).ok()) return false;
   ++counters_.publishes_injected;
   auto m = std::make_shared<Message>();
-  m->topic = request.topic;
-  m->payload = request.payload;
+  m->topic = std::string(request.topic);
+  m->payload.assign(request.payload.begin(), request.payload.end());
   m->qos = request.qos;
   m->retain = request.retain;
   m->injected = true;

@@ -378,7 +378,8 @@ TEST_F(BrokerCoreTest, HookSeesMatchingPublishesOnlyAndInjectDoesNotLoop) {
 
   InjectRequest r;
   r.topic = "rule/b";
-  r.payload = {'z'};
+  static constexpr uint8_t kPayload[] = {'z'};
+  r.payload = kPayload;
   r.qos = QoS::kAtLeastOnce;
   r.retain = true;
   EXPECT_TRUE(core_.Inject(r, now_));
