@@ -117,20 +117,24 @@ TEST(BridgeFeatures, V5PropertiesForwardedAndQosCappedByMaxQos) {
 }
 
 TEST(BridgeFeatures, V5SubscriptionIdsDispatchOverlappingSourcesExactly) {
-  Mosquitto remote;
+  MosquittoOptions mo;
+  mo.extra_config = "log_type subscribe\n";
+  LoggedRemote logged(mo);
+  Mosquitto& remote = logged.broker;
   const int port = FreePort();
   // Two sources with overlapping filters on the one pool connection, each feeding its own rule.
   // A QoS 0 message mosquitto delivers once per matching subscription, each copy with its
   // Subscription Identifier: dispatch by id gives each source each message exactly once, where
   // topic matching would give both sources both copies.
-  auto bridge = StartBridge(
+  const std::string cfg =
       Header(port, remote.port(), "proto_ver = \"v5\"\npool_size = 1\n") +
       "[sources.mqtt.wide]\nconnector = \"remote\"\ntopic = \"a/#\"\nqos = 0\n"
       "[sources.mqtt.narrow]\nconnector = \"remote\"\ntopic = \"a/b\"\nqos = 0\n"
       "[rules.w]\nsql = 'SELECT * FROM \"$bridges/mqtt:wide\"'\n"
       "actions = [{ function = \"republish\", topic = \"one/${topic}\" }]\n"
       "[rules.n]\nsql = 'SELECT * FROM \"$bridges/mqtt:narrow\"'\n"
-      "actions = [{ function = \"republish\", topic = \"two/${topic}\" }]\n");
+      "actions = [{ function = \"republish\", topic = \"two/${topic}\" }]\n";
+  auto bridge = StartBridge(cfg);
   ASSERT_NE(bridge, nullptr);
   ASSERT_TRUE(WaitConnected(*bridge, "remote"));
   Subscriber one(port, "one/#", 1);
@@ -157,6 +161,35 @@ TEST(BridgeFeatures, V5SubscriptionIdsDispatchOverlappingSourcesExactly) {
   EXPECT_EQ(two.Lines(), (std::vector<std::string>{"two/a/b both"}));
   EXPECT_EQ(m.Rule("w")->matched.Get(), 3u);
   EXPECT_EQ(m.Rule("n")->matched.Get(), 1u);
+
+  // Reload: "wide" is replaced by a new source "mid" on a/+ (a new id); "narrow" keeps its id and
+  // subscription. Copies still carrying the removed source's id reach nobody.
+  std::string next = cfg;
+  for (auto [from, to] : {std::pair<std::string, std::string>{"sources.mqtt.wide", "sources.mqtt.mid"},
+                          {"topic = \"a/#\"", "topic = \"a/+\""},
+                          {"$bridges/mqtt:wide", "$bridges/mqtt:mid"}}) {
+    const size_t at = next.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    next.replace(at, from.size(), to);
+  }
+  auto parsed = ParseConfig(next, "reloaded.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.error();
+  auto applied = bridge->Reload(std::move(parsed.value()));
+  ASSERT_TRUE(applied.ok()) << applied.error();
+  ASSERT_TRUE(WaitFor([&] { return logged.Count(" a/+") == 1; })) << logged.Log();
+  ASSERT_TRUE(MosquittoPub(remote.port(), "a/b", "both-2", 0));
+  ASSERT_TRUE(MosquittoPub(remote.port(), "a/z", "end-2", 0));
+  ASSERT_TRUE(WaitFor([&] { return m.Source("mid")->received.Get() >= 2; }));
+  EXPECT_EQ(m.Source("mid")->received.Get(), 2u);
+  EXPECT_EQ(m.Source("narrow")->received.Get(), 2u);
+  ASSERT_TRUE(one.WaitLines(5));
+  ASSERT_TRUE(two.WaitLines(2));
+  EXPECT_EQ(one.Lines(), (std::vector<std::string>{"one/a/b both", "one/a/c wide-only",
+                                                   "one/a/z end", "one/a/b both-2",
+                                                   "one/a/z end-2"}));
+  EXPECT_EQ(two.Lines(), (std::vector<std::string>{"two/a/b both", "two/a/b both-2"}));
+  // "narrow" was not subscribed again.
+  EXPECT_EQ(logged.Count(" a/b"), 1u) << logged.Log();
   bridge->Stop();
 }
 
