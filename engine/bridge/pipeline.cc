@@ -199,6 +199,8 @@ Pipeline::Pipeline(std::shared_ptr<const Plan> plan, std::vector<ConnectorPool*>
       order_(graph_, [](const BatchRef& b) { return static_cast<size_t>(b->seq); }),
       dispatch_(graph_, tbb::flow::serial, [this](BatchRef b) {
         Dispatch(b);
+        b.reset();
+        in_graph_.fetch_sub(1, std::memory_order_acq_rel);
         return tbb::flow::continue_msg();
       }) {
   per_conn_.resize(pools_.size());
@@ -211,6 +213,15 @@ Pipeline::~Pipeline() { graph_.wait_for_all(); }
 
 void Pipeline::Submit(EventBatch* batch) {
   batch->plan = plan_.load();
+  if (batch->events.size() <= kInlineMaxEvents && in_graph_.load(std::memory_order_acquire) == 0) {
+    // Nothing in flight: evaluating here keeps the order and spares a wake-up of the workers.
+    BatchRef ref = batch_pool_->Share(batch);
+    Evaluate(*ref, workers_->local());
+    Dispatch(ref);
+    return;
+  }
+  in_graph_.fetch_add(1, std::memory_order_acq_rel);
+  batch->seq = next_graph_seq_++;
   evaluate_.try_put(batch_pool_->Share(batch));
 }
 

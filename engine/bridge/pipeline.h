@@ -16,6 +16,10 @@
 // Loop prevention: an event that came in through a source of connector C is never rendered for
 // a sink of connector C. The broker never offers republished messages to the rules again.
 //
+// Small batches while the graph is idle (a steady, moderate load) are evaluated and dispatched
+// directly on the submitting thread: the order is the same (nothing else is in flight), and
+// the TBB workers stay asleep instead of waking (and spinning) for one message.
+//
 // Reload: SetPlan swaps the plan new batches are evaluated with; a batch keeps the plan it was
 // submitted under until its last message is sent (EventBatch::plan).
 //
@@ -63,6 +67,7 @@ class Pipeline {
 
  private:
   void Dispatch(const BatchRef& batch);
+  static constexpr size_t kInlineMaxEvents = 64;
 
   std::atomic<std::shared_ptr<const Plan>> plan_;
   std::vector<ConnectorPool*> pools_;
@@ -70,6 +75,8 @@ class Pipeline {
   BatchPool* batch_pool_;
   std::function<void(const EventBatch&)> on_dispatched_;
   std::vector<std::vector<std::vector<uint32_t>>> per_conn_;  // dispatcher scratch
+  std::atomic<int64_t> in_graph_{0};   // batches submitted to the graph and not dispatched yet
+  uint64_t next_graph_seq_ = 0;        // sequencer numbers (graph batches only; submit thread)
   std::unique_ptr<tbb::enumerable_thread_specific<Worker>> workers_;
   tbb::flow::graph graph_;
   tbb::flow::function_node<BatchRef, BatchRef> evaluate_;
