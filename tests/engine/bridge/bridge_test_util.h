@@ -104,10 +104,13 @@ class Subscriber {
   bool WaitReady() {
     return WaitFor([&] { return proc_.Log().find("READY") != std::string::npos; });
   }
-  // Message lines (READY lines removed).
+  // Complete message lines (READY lines removed; a line the subscriber is still writing, i.e.
+  // not yet ended by a newline, is left for the next call).
   std::vector<std::string> Lines() {
+    std::string log = proc_.Log();
+    log.erase(log.rfind('\n') == std::string::npos ? 0 : log.rfind('\n') + 1);
     std::vector<std::string> out;
-    std::istringstream in(proc_.Log());
+    std::istringstream in(log);
     std::string line;
     while (std::getline(in, line)) {
       if (line != "READY" && !line.empty()) out.push_back(line);
