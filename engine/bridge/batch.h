@@ -12,6 +12,7 @@
 // worker -> dispatcher); after dispatch it is immutable and shared read-only by sink queues.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -23,6 +24,13 @@
 namespace mqb::engine::bridge {
 
 struct Plan;
+
+// Wall-clock milliseconds since the epoch (Event::received_at_ms, the rules' timestamps).
+inline int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 // A slice of a byte store.
 struct Slice {

@@ -9,15 +9,6 @@
 #include "engine/bridge/reload.h"
 
 namespace mqb::engine::bridge {
-namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 Bridge::Bridge(Config config) : config_(std::move(config)) {}
 

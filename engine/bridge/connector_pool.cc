@@ -12,12 +12,6 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 codec::ProtocolVersion ToProtocol(ProtoVer v) {
   switch (v) {
     case ProtoVer::kV3: return codec::ProtocolVersion::kV31;

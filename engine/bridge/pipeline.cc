@@ -13,12 +13,6 @@
 namespace mqb::engine::bridge {
 namespace {
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string_view AsText(std::span<const uint8_t> b) {
   return std::string_view(reinterpret_cast<const char*>(b.data()), b.size());
 }
@@ -237,9 +231,11 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
   w.republish_missing = 0;
   const int64_t now_ms = NowMs();
   uint64_t rules_matched = 0;
+  uint32_t local_events = 0;
   std::string& ob = batch.out_bytes;
 
   for (const Event& e : batch.events) {
+    if (e.source < 0) ++local_events;
     // A source event names its source by stable id; after a reload the source may be gone.
     const SourcePlan* source = e.source < 0 ? nullptr : plan.SourceById(e.source);
     if (e.source >= 0 && source == nullptr) continue;
@@ -400,9 +396,7 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
   }
   if (rules_matched) plan.rules_matched->Add(rules_matched);
   if (w.republish_missing) plan.republish_missing_vars->Add(w.republish_missing);
-  uint32_t local = 0;
-  for (const Event& e : batch.events) local += e.source < 0 ? 1 : 0;
-  batch.local_events = local;
+  batch.local_events = local_events;
   // The inputs are no longer needed; release the broker's messages now.
   batch.events.clear();
   batch.bytes.clear();

@@ -23,6 +23,17 @@ voidpf ArenaAlloc(voidpf opaque, uInt items, uInt size) {
 }
 void ArenaFree(voidpf, voidpf) {}
 
+// A z_stream on the arena reading `in`.
+z_stream ArenaStream(std::string_view in, Arena& arena) {
+  z_stream z{};
+  z.zalloc = ArenaAlloc;
+  z.zfree = ArenaFree;
+  z.opaque = &arena;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  return z;
+}
+
 constexpr int kRawDeflate = -15;
 constexpr int kZlib = 15;
 constexpr int kGzip = 16 + 15;
@@ -30,18 +41,13 @@ constexpr int kGzip = 16 + 15;
 FnResult Compress(std::string_view fn, const Value& arg, int window_bits, EvalContext& ctx) {
   if (!arg.is_string()) return Err(BadType(fn, arg, "a binary"));
   std::string_view in = arg.AsString();
-  z_stream z{};
-  z.zalloc = ArenaAlloc;
-  z.zfree = ArenaFree;
-  z.opaque = &ctx.arena();
+  z_stream z = ArenaStream(in, ctx.arena());
   if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) !=
       Z_OK) {
     return Err(Failed(fn, "deflateInit failed"));
   }
   const uLong bound = deflateBound(&z, static_cast<uLong>(in.size())) + 32;
   char* out = static_cast<char*>(ctx.arena().Allocate(bound, 1));
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
   z.next_out = reinterpret_cast<Bytef*>(out);
   z.avail_out = static_cast<uInt>(bound);
   int rc = deflate(&z, Z_FINISH);
@@ -53,15 +59,9 @@ FnResult Compress(std::string_view fn, const Value& arg, int window_bits, EvalCo
 
 FnResult Decompress(std::string_view fn, const Value& arg, int window_bits, EvalContext& ctx) {
   if (!arg.is_string()) return Err(BadType(fn, arg, "a binary"));
-  std::string_view in = arg.AsString();
-  z_stream z{};
-  z.zalloc = ArenaAlloc;
-  z.zfree = ArenaFree;
-  z.opaque = &ctx.arena();
+  z_stream z = ArenaStream(arg.AsString(), ctx.arena());
   if (inflateInit2(&z, window_bits) != Z_OK) return Err(Failed(fn, "inflateInit failed"));
   std::string& out = functions::Scratch();
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
   int rc = Z_OK;
   char chunk[16384];
   while (rc != Z_STREAM_END) {

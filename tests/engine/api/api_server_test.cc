@@ -52,6 +52,23 @@ TEST_F(ApiServerTest, RuleMetricsWithEmqxNamesAndReset) {
   EXPECT_NE(r.output.find(" 404"), std::string::npos) << r.output;
 }
 
+// After a reload removed a rule, the API no longer lists it; when the name comes back its
+// counters continue.
+TEST_F(ApiServerTest, UnlistedRulesDisappearAndComeBackWithTheirCounters) {
+  metrics_.Rule("kept")->matched.Add(1);
+  metrics_.Rule("gone")->matched.Add(3);
+  metrics_.ListOnly({"kept"}, {}, {});
+  std::string base = "http://127.0.0.1:" + std::to_string(server_->port());
+  auto r = testing::RunCommand("curl -s -w ' %{http_code}' " + base + "/api/v5/rules/gone/metrics");
+  EXPECT_NE(r.output.find(" 404"), std::string::npos) << r.output;
+  r = testing::RunCommand("curl -s " + base + "/metrics");
+  EXPECT_EQ(r.output.find("gone"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("kept"), std::string::npos) << r.output;
+  metrics_.Rule("gone");
+  r = testing::RunCommand("curl -s " + base + "/api/v5/rules/gone/metrics");
+  EXPECT_NE(r.output.find("\"matched\":3"), std::string::npos) << r.output;
+}
+
 TEST_F(ApiServerTest, ActionDroppedSumsReasons) {
   ResourceMetrics* a = metrics_.Action("to_remote");
   a->dropped_expired.Add(4);
