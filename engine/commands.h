@@ -34,3 +34,22 @@ struct ConnectorTestCommand {
 int RunConnectorTest(const ConnectorTestCommand& cmd);
 
 }  // namespace mqb::engine
+
+namespace mqb::engine {
+
+// mqbridge admins add|passwd|del|list: manages the API users in <node.data_dir>/users (see
+// engine/api/auth_store.h); a running mqbridge sees the change at its next start.
+struct AdminsCommand {
+  std::string action;         // "add" | "passwd" | "del" | "list"
+  std::string username;       // all but list
+  std::string config_path;    // node.data_dir comes from here ...
+  std::string data_dir;       // ... or is given directly
+  std::string password;       // add, passwd: one of these, else prompted (TTY) or read (stdin)
+  std::string password_file;
+  std::string role = "administrator";  // add
+  std::string description;             // add
+};
+// 0 done; 1 the reason it failed; 2 bad options.
+int RunAdmins(const AdminsCommand& cmd);
+
+}  // namespace mqb::engine

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "engine/config_reader.h"
+#include "engine/config_table.h"
 
 namespace mqb::engine {
 
@@ -91,8 +92,11 @@ class Loader {
   }
 
  private:
-  std::string Where(int line) const { return origin_ + ":" + std::to_string(line); }
-  void Warn(int line, const std::string& text) { cfg_.warnings.push_back(Where(line) + ": " + text); }
+  // "origin:line: ", or nothing for an object that came from an API request (line 0).
+  std::string At(int line) const {
+    return line > 0 ? origin_ + ":" + std::to_string(line) + ": " : std::string();
+  }
+  void Warn(int line, const std::string& text) { cfg_.warnings.push_back(At(line) + text); }
 
   void Node(const toml::table& t) {
     TableReader r(t, "node", origin_, &error_);
@@ -106,6 +110,8 @@ class Loader {
     }
     r.Duration("status_log_interval", cfg_.node.status_log_interval, Duration(0), kMaxDuration);
     r.Int("io_threads", cfg_.node.io_threads, 0, 256);
+    r.String("data_dir", cfg_.node.data_dir);
+    if (cfg_.node.data_dir.empty()) r.Fail("data_dir", "must not be empty");
     r.Finish();
   }
 
@@ -187,6 +193,11 @@ class Loader {
         r.Fail("bind", res.error(), t.get("bind"));
       }
     }
+    r.String("bootstrap_file", cfg_.api.bootstrap_file);
+    r.Duration("token_expiry", cfg_.api.token_expiry, Duration(1000), kMaxDuration);
+    r.Int("max_failed_logins", cfg_.api.max_failed_logins, 1, 1'000'000);
+    r.Duration("login_lockout", cfg_.api.login_lockout, Duration(1), kMaxDuration);
+    if (auto* ssl = r.Table("ssl")) TlsServer(r, *ssl, cfg_.api.ssl);
     r.Finish();
   }
 
@@ -498,7 +509,7 @@ class Loader {
       std::string name(k.str());
       std::string path = "rules." + name;
       if (!v.is_table() || !ValidName(name)) {
-        error_ = origin_ + ":" + std::to_string(v.source().begin.line) + ": " + path +
+        error_ = At(static_cast<int>(v.source().begin.line)) + path +
                  ": a rule is a table with a valid name (letters, digits, '_', '-')";
         return;
       }
@@ -571,7 +582,7 @@ class Loader {
           std::string key = c.host + ":" + std::to_string(c.port) + "/" + id.clientid;
           auto [it, fresh] = seen.emplace(key, name);
           if (!fresh && it->second != name) {
-            error_ = Where(c.line) + ": connectors.mqtt." + name + ": static client id \"" +
+            error_ = At(c.line) + "connectors.mqtt." + name + ": static client id \"" +
                      id.clientid + "\" is also used by connector " + it->second +
                      " for the same server";
             return;
@@ -582,7 +593,7 @@ class Loader {
     for (const auto& [name, a] : cfg_.actions) {
       auto it = cfg_.connectors.find(a.connector);
       if (it == cfg_.connectors.end()) {
-        error_ = Where(a.line) + ": actions.mqtt." + name + ".connector: no connector named \"" +
+        error_ = At(a.line) + "actions.mqtt." + name + ".connector: no connector named \"" +
                  a.connector + "\"";
         return;
       }
@@ -595,7 +606,7 @@ class Loader {
     for (const auto& [name, s] : cfg_.sources) {
       auto it = cfg_.connectors.find(s.connector);
       if (it == cfg_.connectors.end()) {
-        error_ = Where(s.line) + ": sources.mqtt." + name + ".connector: no connector named \"" +
+        error_ = At(s.line) + "sources.mqtt." + name + ".connector: no connector named \"" +
                  s.connector + "\"";
         return;
       }
@@ -613,7 +624,7 @@ class Loader {
     for (const auto& [name, r] : cfg_.rules) {
       for (const auto& a : r.actions) {
         if (a.kind == RuleActionConfig::Kind::kMqtt && !cfg_.actions.count(a.action)) {
-          error_ = Where(r.line) + ": rules." + name + ".actions: no action named \"mqtt:" +
+          error_ = At(r.line) + "rules." + name + ".actions: no action named \"mqtt:" +
                    a.action + "\"";
           return;
         }
@@ -628,27 +639,41 @@ class Loader {
 
 }  // namespace
 
-Result<Config, std::string> ParseConfig(std::string_view text, const std::string& origin) {
+Result<Config, std::string> LoadConfigTable(const toml::table& root, const std::string& origin) {
   Config cfg;
   cfg.path = origin;
-  toml::table root;
-  try {
-    root = toml::parse(text, origin);
-  } catch (const toml::parse_error& e) {
-    return Err(origin + ":" + std::to_string(e.source().begin.line) + ":" +
-               std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
-  }
   Loader loader(origin, cfg);
   if (auto r = loader.Load(root); !r) return Err(r.error());
   return cfg;
 }
 
-Result<Config, std::string> LoadConfig(const std::string& path) {
+Result<toml::table, std::string> ParseConfigTable(std::string_view text, const std::string& origin) {
+  try {
+    return toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    return Err(origin + ":" + std::to_string(e.source().begin.line) + ":" +
+               std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
+  }
+}
+
+Result<Config, std::string> ParseConfig(std::string_view text, const std::string& origin) {
+  auto root = ParseConfigTable(text, origin);
+  if (!root.ok()) return Err(root.error());
+  return LoadConfigTable(root.value(), origin);
+}
+
+Result<std::string, std::string> ReadConfigFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Err(path + ": cannot open the config file");
   std::stringstream ss;
   ss << in.rdbuf();
-  return ParseConfig(ss.str(), path);
+  return ss.str();
+}
+
+Result<Config, std::string> LoadConfig(const std::string& path) {
+  auto text = ReadConfigFile(path);
+  if (!text.ok()) return Err(text.error());
+  return ParseConfig(text.value(), path);
 }
 
 }  // namespace mqb::engine

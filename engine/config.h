@@ -182,6 +182,12 @@ struct ApiConfig {
   bool enable = true;
   std::string host = "127.0.0.1";
   uint16_t port = 18083;
+  // Lines "key:secret[:role]" loaded at start (EMQX's api_key.bootstrap_file); empty: none.
+  std::string bootstrap_file;
+  Duration token_expiry{3'600'000};     // bearer tokens from POST /api/v5/login
+  int max_failed_logins = 5;            // per source address within login_lockout, then 429
+  Duration login_lockout{60'000};
+  TlsServerOptions ssl;                 // HTTPS for the API (certfile + keyfile)
   bool operator==(const ApiConfig&) const = default;
 };
 
@@ -190,6 +196,9 @@ struct NodeConfig {
   std::string log_level = "info";
   Duration status_log_interval{0};      // 0: off
   int io_threads = 0;                   // 0: one per core
+  // Managed configuration (API changes), users and API keys live here; relative paths are
+  // relative to the working directory, as EMQX's node.data_dir.
+  std::string data_dir = "data";
   bool operator==(const NodeConfig&) const = default;
 };
 

@@ -7,13 +7,17 @@ namespace mqb::engine {
 
 std::string TableReader::Where(const toml::node* node) const {
   const auto& src = node ? node->source() : table_.source();
-  return origin_ + ":" + std::to_string(src.begin.line) + ":" + std::to_string(src.begin.column);
+  // Values built from an API request have no position: the key path alone says where.
+  if (src.begin.line == 0) return "";
+  const std::string origin = src.path ? std::string(*src.path) : origin_;
+  return origin + ":" + std::to_string(src.begin.line) + ":" + std::to_string(src.begin.column);
 }
 
 void TableReader::Fail(const std::string& key, const std::string& why, const toml::node* node) {
   if (failed()) return;
   std::string full = path_.empty() ? key : (key.empty() ? path_ : path_ + "." + key);
-  *error_ = Where(node) + ": " + full + ": " + why;
+  const std::string where = Where(node);
+  *error_ = (where.empty() ? "" : where + ": ") + full + ": " + why;
 }
 
 const toml::node* TableReader::Get(const std::string& key) {

@@ -1,7 +1,8 @@
 // The mqbridge executable and its subcommands.
 //
 // Exit codes: 0 success; 1 "negative answer" (sql: no match; connector test: not available;
-// check: invalid config); 2 usage or evaluation errors (sql: SQL error).
+// check: invalid config; admins: the change was refused); 2 usage or evaluation errors (sql: SQL
+// error).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -55,6 +56,38 @@ int main(int argc, char** argv) {
   test->add_option("--clientid", probe.clientid, "Client id (default: generated)");
   test->add_option("--timeout", probe.timeout, "Connect timeout (default 10s)");
 
+  mqb::engine::AdminsCommand admins_cmd;
+  auto* admins = app.add_subcommand(
+      "admins", "Manage the users of the management API (in node.data_dir; no default user)");
+  admins->require_subcommand(1);
+  auto admins_sub = [&](const std::string& name, const std::string& help) {
+    auto* sub = admins->add_subcommand(name, help);
+    if (name != "list") {
+      sub->add_option("username", admins_cmd.username, "User name")->required();
+    }
+    auto* cfg = sub->add_option("-c,--config", admins_cmd.config_path,
+                                "Configuration file (TOML) whose node.data_dir holds the users");
+    sub->add_option("--data-dir", admins_cmd.data_dir, "The data directory itself")->excludes(cfg);
+    return sub;
+  };
+  auto add_password = [&](CLI::App* sub) {
+    auto* pw = sub->add_option("--password", admins_cmd.password,
+                               "The password (visible to other local users; prefer a file)");
+    sub->add_option("--password-file", admins_cmd.password_file,
+                    "Read the password from a file (its trailing newline is dropped)")
+        ->excludes(pw);
+  };
+  auto* admins_add = admins_sub("add",
+                                "Add a user; the password is prompted for or read from stdin "
+                                "unless given");
+  add_password(admins_add);
+  admins_add->add_option("--role", admins_cmd.role, "administrator (default) | viewer")
+      ->check(CLI::IsMember({"administrator", "viewer"}));
+  admins_add->add_option("--description", admins_cmd.description, "Free text");
+  add_password(admins_sub("passwd", "Change a user's password"));
+  admins_sub("del", "Delete a user (not the last administrator)");
+  admins_sub("list", "List the users and their roles");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -66,5 +99,9 @@ int main(int argc, char** argv) {
   if (*run) return mqb::engine::RunBridge(run_config);
   if (*sqlcmd) return mqb::engine::RunSql(sql);
   if (*test) return mqb::engine::RunConnectorTest(probe);
+  if (*admins) {
+    admins_cmd.action = admins->get_subcommands().front()->get_name();
+    return mqb::engine::RunAdmins(admins_cmd);
+  }
   return 2;
 }

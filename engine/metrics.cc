@@ -93,7 +93,8 @@ ResourceMetrics* MetricsRegistry::Source(const std::string& name) {
 
 void MetricsRegistry::ListOnly(const std::set<std::string>& rules,
                                const std::set<std::string>& actions,
-                               const std::set<std::string>& sources) {
+                               const std::set<std::string>& sources,
+                               const std::set<std::string>& connectors) {
   std::lock_guard lock(mu_);
   auto unlist = [](const auto& blocks, const std::set<std::string>& keep,
                    std::set<std::string>& out) {
@@ -105,6 +106,7 @@ void MetricsRegistry::ListOnly(const std::set<std::string>& rules,
   unlist(rules_, rules, unlisted_rules_);
   unlist(actions_, actions, unlisted_actions_);
   unlist(sources_, sources, unlisted_sources_);
+  unlist(connectors_, connectors, unlisted_connectors_);
 }
 ConnectorState* MetricsRegistry::Connector(const std::string& name) {
   return GetOrCreate(mu_, connectors_, name);

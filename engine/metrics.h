@@ -97,7 +97,7 @@ const char* ResourceStatusName(ResourceStatus s);
 struct ConnectorState {
   std::atomic<ResourceStatus> status{ResourceStatus::kConnecting};
   Gauge connected_clients;
-  int pool_size = 0;
+  std::atomic<int> pool_size{0};
   mutable std::mutex mu_;
   std::string last_error;  // guarded by mu_
   void SetError(std::string e) {
@@ -132,13 +132,13 @@ class MetricsRegistry {
   // listed by the visitors. Their blocks stay alive (messages rendered before the reload may
   // still be counted on them) and are listed again, with their totals, if the name returns.
   void ListOnly(const std::set<std::string>& rules, const std::set<std::string>& actions,
-                const std::set<std::string>& sources);
+                const std::set<std::string>& sources, const std::set<std::string>& connectors);
 
   // Visitors for rendering (API, Prometheus, status log), in name order, listed blocks only.
   template <typename F> void ForEachRule(F f) const { Visit(rules_, unlisted_rules_, f); }
   template <typename F> void ForEachAction(F f) const { Visit(actions_, unlisted_actions_, f); }
   template <typename F> void ForEachSource(F f) const { Visit(sources_, unlisted_sources_, f); }
-  template <typename F> void ForEachConnector(F f) const { Visit(connectors_, kNone, f); }
+  template <typename F> void ForEachConnector(F f) const { Visit(connectors_, unlisted_connectors_, f); }
   // Every action block, listed or not (queued messages of removed actions still count).
   template <typename F> void ForEachActionBlock(F f) const { Visit(actions_, kNone, f); }
 
@@ -153,7 +153,8 @@ class MetricsRegistry {
 
   static inline const std::set<std::string> kNone{};
   mutable std::mutex mu_;
-  std::set<std::string> unlisted_rules_, unlisted_actions_, unlisted_sources_;
+  std::set<std::string> unlisted_rules_, unlisted_actions_, unlisted_sources_,
+      unlisted_connectors_;
   std::map<std::string, std::unique_ptr<RuleMetrics>> rules_;
   std::map<std::string, std::unique_ptr<ResourceMetrics>> actions_;
   std::map<std::string, std::unique_ptr<ResourceMetrics>> sources_;

@@ -1,34 +1,183 @@
 #include "engine/api/api_server.h"
 
 #include <httplib.h>
+#include <simdjson.h>
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
+#include "engine/api/api_routes.h"
 #include "engine/commands.h"
 #include "engine/json_writer.h"
 #include "engine/metrics_render.h"
 
 namespace mqb::engine {
 
-namespace {
+namespace api {
 
-void Error(httplib::Response& res, int status, const char* code, const std::string& message) {
+void Error(httplib::Response& res, int status, std::string_view code, const std::string& message) {
   JsonWriter w;
   w.BeginObject().Key("code").String(code).Key("message").String(message).EndObject();
   res.status = status;
   res.set_content(w.str(), "application/json");
 }
 
-void Json(httplib::Response& res, const std::string& body) {
-  res.status = 200;
+void Json(httplib::Response& res, const std::string& body, int status) {
+  res.status = status;
   res.set_content(body, "application/json");
+}
+
+bool ParseObjectId(const std::string& id, std::string* name) {
+  const size_t colon = id.find(':');
+  if (colon == std::string::npos) {
+    *name = id;
+    return true;
+  }
+  if (id.substr(0, colon) != "mqtt") return false;
+  *name = id.substr(colon + 1);
+  return true;
+}
+
+struct JsonBody::Doc {
+  simdjson::dom::parser parser;
+  simdjson::dom::object root;
+};
+
+Result<JsonBody, std::string> JsonBody::Parse(std::string_view text) {
+  auto doc = std::make_shared<Doc>();
+  simdjson::dom::element e;
+  if (auto err = doc->parser.parse(text.data(), text.size()).get(e); err) {
+    return Err("invalid JSON: " + std::string(simdjson::error_message(err)));
+  }
+  if (e.get_object().get(doc->root)) return Err(std::string("the body must be a JSON object"));
+  JsonBody b;
+  b.doc_ = std::move(doc);
+  return b;
+}
+
+std::optional<std::string> JsonBody::String(std::string_view key) const {
+  std::string_view v;
+  if (doc_->root[key].get_string().get(v)) return std::nullopt;
+  return std::string(v);
+}
+
+std::optional<bool> JsonBody::Bool(std::string_view key) const {
+  bool v = false;
+  if (doc_->root[key].get_bool().get(v)) return std::nullopt;
+  return v;
+}
+
+std::optional<int64_t> JsonBody::Int(std::string_view key) const {
+  int64_t v = 0;
+  if (doc_->root[key].get_int64().get(v)) return std::nullopt;
+  return v;
+}
+
+bool JsonBody::Has(std::string_view key) const {
+  simdjson::dom::element e;
+  return !doc_->root[key].get(e) && !e.is_null();
+}
+
+std::string JsonBody::Raw(std::string_view key) const {
+  simdjson::dom::element e;
+  if (doc_->root[key].get(e)) return "";
+  return simdjson::minify(e);
+}
+
+}  // namespace api
+
+namespace {
+
+using api::Error;
+using api::Json;
+
+// "/api/v5/connectors/{id}" -> "/api/v5/connectors/([^/]+)"
+std::string PathPattern(const std::string& path) {
+  std::string out;
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '{') {
+      const size_t close = path.find('}', i);
+      out += "([^/]+)";
+      i = close;
+    } else {
+      out += path[i];
+    }
+  }
+  return out;
+}
+
+int64_t ResidentBytes() {
+  std::ifstream in("/proc/self/statm");
+  int64_t pages = 0, resident = 0;
+  in >> pages >> resident;
+  return resident * 4096;
+}
+
+void AddNodeRoutes(api::RouteTable& t, const api::Shared& s) {
+  t.Add("GET", "/api/v5/status", Access::kPublic, "Health check: node, version, uptime",
+        [&s](const httplib::Request&, httplib::Response& res, const Principal&) {
+          auto up = std::chrono::steady_clock::now() - s.started;
+          JsonWriter w;
+          w.BeginObject()
+              .Key("node").String(s.options.node_name)
+              .Key("status").String("running")
+              .Key("version").String(kVersion)
+              .Key("uptime_seconds")
+              .Int(std::chrono::duration_cast<std::chrono::seconds>(up).count())
+              .EndObject();
+          Json(res, w.str());
+        });
+  auto node = [&s](JsonWriter& w) {
+    auto up = std::chrono::steady_clock::now() - s.started;
+    w.BeginObject()
+        .Key("node").String(s.options.node_name)
+        .Key("node_status").String("running")
+        .Key("version").String(kVersion)
+        .Key("uptime").Int(std::chrono::duration_cast<std::chrono::milliseconds>(up).count())
+        .Key("connections").Uint(s.context.client_count ? s.context.client_count() : 0)
+        .Key("memory_used").Int(ResidentBytes())
+        .EndObject();
+  };
+  t.Add("GET", "/api/v5/nodes", Access::kRead, "The cluster's nodes",
+        [node](const httplib::Request&, httplib::Response& res, const Principal&) {
+          JsonWriter w;
+          w.BeginArray();
+          node(w);
+          w.EndArray();
+          Json(res, w.str());
+        });
+  t.Add("GET", "/api/v5/nodes/{node}", Access::kRead, "One node",
+        [node, &s](const httplib::Request& req, httplib::Response& res, const Principal&) {
+          if (req.matches[1] != s.options.node_name) {
+            Error(res, 404, "NOT_FOUND", "node " + std::string(req.matches[1]) + " not found");
+            return;
+          }
+          JsonWriter w;
+          node(w);
+          Json(res, w.str());
+        });
+  t.Add("GET", "/api/v5/metrics", Access::kRead, "Every rule, action, source and connector",
+        [&s](const httplib::Request&, httplib::Response& res, const Principal&) {
+          Json(res, MetricsJson(*s.context.metrics));
+        });
+  t.Add("GET", "/metrics", Access::kRead, "Prometheus text",
+        [&s](const httplib::Request&, httplib::Response& res, const Principal&) {
+          res.set_content(MetricsPrometheus(*s.context.metrics, s.options.node_name),
+                          "text/plain; version=0.0.4");
+        });
 }
 
 }  // namespace
 
-ApiServer::ApiServer(ApiOptions options, MetricsRegistry& metrics)
-    : options_(std::move(options)), metrics_(metrics), server_(std::make_unique<httplib::Server>()) {
+ApiServer::ApiServer(ApiOptions options, ApiContext context)
+    : options_(std::move(options)), context_(std::move(context)) {
+  if (options_.ssl.enable) {
+    server_ = std::make_unique<httplib::SSLServer>(options_.ssl.certfile.c_str(),
+                                                   options_.ssl.keyfile.c_str());
+  } else {
+    server_ = std::make_unique<httplib::Server>();
+  }
   Routes();
 }
 
@@ -42,107 +191,99 @@ void ApiServer::Routes() {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
-  s.Get("/api/v5/status", [this](const httplib::Request&, httplib::Response& res) {
-    auto up = std::chrono::steady_clock::now() - started_;
-    JsonWriter w;
-    w.BeginObject()
-        .Key("node").String(options_.node_name)
-        .Key("status").String("running")
-        .Key("version").String(kVersion)
-        .Key("uptime_seconds").Int(std::chrono::duration_cast<std::chrono::seconds>(up).count())
-        .EndObject();
-    Json(res, w.str());
-  });
-  s.Get("/api/v5/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    Json(res, MetricsJson(metrics_));
-  });
-  s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(MetricsPrometheus(metrics_, options_.node_name),
-                    "text/plain; version=0.0.4");
-  });
-  // One object's metrics, or a reset.
-  auto one = [this](const httplib::Request& req, httplib::Response& res, bool reset) {
-    const std::string kind = req.matches[1];
-    const std::string name = req.matches[2];
-    bool found = false;
-    JsonWriter w;
-    auto rule = [&](const std::string& n, const RuleMetrics& m) {
-      if (n != name) return;
-      found = true;
-      if (reset) {
-        const_cast<RuleMetrics&>(m).Reset();
-      } else {
-        w.BeginObject().Key("id").String(n).Key("metrics");
-        WriteRuleMetrics(w, m);
-        w.EndObject();
-      }
-    };
-    auto resource = [&](bool is_source) {
-      return [&, is_source](const std::string& n, const ResourceMetrics& m) {
-        if (n != name) return;
-        found = true;
-        if (reset) {
-          const_cast<ResourceMetrics&>(m).Reset();
-        } else {
-          w.BeginObject().Key("id").String(n).Key("metrics");
-          WriteResourceMetrics(w, m, is_source);
-          w.EndObject();
+  auto shared = std::make_shared<api::Shared>(api::Shared{options_, context_, {}});
+  started_ = std::chrono::steady_clock::now();
+  shared->started = started_;
+  api::RouteTable table;
+  AddNodeRoutes(table, *shared);
+  api::AddObjectRoutes(table, *shared);
+  api::AddRuleRoutes(table, *shared);
+  api::AddAccessRoutes(table, *shared);
+  table.Add("GET", "/api/v5/openapi.json", Access::kRead, "This list of endpoints",
+            [this](const httplib::Request&, httplib::Response& res, const Principal&) {
+              JsonWriter w;
+              w.BeginObject().Key("openapi").String("3.0.0");
+              w.Key("info").BeginObject().Key("title").String("mqbridge management API")
+                  .Key("version").String(kVersion).EndObject();
+              w.Key("paths").BeginObject();
+              std::vector<std::string> seen;
+              for (const RouteInfo& r : routes_) {
+                if (std::find(seen.begin(), seen.end(), r.path) != seen.end()) continue;
+                seen.push_back(r.path);
+                w.Key(r.path).BeginObject();
+                for (const RouteInfo& m : routes_) {
+                  if (m.path != r.path) continue;
+                  std::string method = m.method;
+                  for (char& c : method) c = static_cast<char>(std::tolower(c));
+                  w.Key(method).BeginObject().Key("summary").String(m.summary)
+                      .Key("x-access")
+                      .String(m.access == Access::kPublic ? "public"
+                              : m.access == Access::kRead ? "read" : "write")
+                      .EndObject();
+                }
+                w.EndObject();
+              }
+              w.EndObject().EndObject();
+              Json(res, w.str());
+            });
+
+  for (api::Route& route : table.routes) {
+    routes_.push_back(route.info);
+    auto handler = [shared, route](const httplib::Request& req, httplib::Response& res) {
+      Principal who{"anonymous", Role::kViewer, false};
+      if (route.info.access != Access::kPublic) {
+        const std::string header = req.get_header_value("Authorization");
+        if (header.empty()) {
+          res.set_header("WWW-Authenticate", "Basic realm=\"mqbridge\"");
+          Error(res, 401, "UNAUTHORIZED",
+                "credentials required: an API key (HTTP Basic) or a token from /api/v5/login");
+          return;
         }
-      };
-    };
-    if (kind == "rules") {
-      metrics_.ForEachRule(rule);
-    } else if (kind == "actions") {
-      metrics_.ForEachAction(resource(false));
-    } else {
-      metrics_.ForEachSource(resource(true));
-    }
-    if (!found) {
-      Error(res, 404, "NOT_FOUND", kind.substr(0, kind.size() - 1) + " \"" + name + "\" not found");
-    } else if (reset) {
-      res.status = 204;
-    } else {
-      Json(res, w.str());
-    }
-  };
-  s.Get(R"(/api/v5/(rules|actions|sources)/([A-Za-z0-9_\-]+)/metrics)",
-        [one](const httplib::Request& req, httplib::Response& res) { one(req, res, false); });
-  s.Put(R"(/api/v5/(rules|actions|sources)/([A-Za-z0-9_\-]+)/metrics/reset)",
-        [one](const httplib::Request& req, httplib::Response& res) { one(req, res, true); });
-  s.Get("/api/v5/connectors", [this](const httplib::Request&, httplib::Response& res) {
-    JsonWriter w;
-    w.BeginArray();
-    metrics_.ForEachConnector([&](const std::string& n, const ConnectorState& c) {
-      w.BeginObject().Key("name").String(n).Key("node").String(options_.node_name).Key("state");
-      WriteConnectorState(w, c);
-      w.EndObject();
-    });
-    w.EndArray();
-    Json(res, w.str());
-  });
-  s.Get(R"(/api/v5/connectors/([A-Za-z0-9_\-]+))",
-        [this](const httplib::Request& req, httplib::Response& res) {
-          const std::string name = req.matches[1];
-          bool found = false;
-          JsonWriter w;
-          metrics_.ForEachConnector([&](const std::string& n, const ConnectorState& c) {
-            if (n != name) return;
-            found = true;
-            w.BeginObject().Key("name").String(n).Key("state");
-            WriteConnectorState(w, c);
-            w.EndObject();
-          });
-          if (found) {
-            Json(res, w.str());
-          } else {
-            Error(res, 404, "NOT_FOUND", "connector \"" + name + "\" not found");
+        auto p = shared->context.auth->Authenticate(header, req.remote_addr);
+        if (!p.ok()) {
+          const bool bearer = header.size() > 7 && (header[0] == 'B' || header[0] == 'b') &&
+                              (header[1] == 'e' || header[1] == 'E');
+          switch (p.error()) {
+            case AuthFailure::kLocked:
+              Error(res, 429, "TOO_MANY_REQUESTS",
+                    "too many failed attempts from " + req.remote_addr + "; try again later");
+              return;
+            case AuthFailure::kExpired:
+              Error(res, 401, bearer ? "TOKEN_TIME_OUT" : "API_KEY_EXPIRED",
+                    bearer ? "the token has expired; log in again" : "the API key has expired");
+              return;
+            case AuthFailure::kBadCredentials:
+              Error(res, 401, bearer ? "BAD_TOKEN" : "BAD_API_KEY_OR_SECRET",
+                    bearer ? "unknown token" : "wrong API key or secret");
+              return;
           }
-        });
+        }
+        who = p.value();
+        if (route.info.access == Access::kWrite && who.role != Role::kAdministrator) {
+          Error(res, 403, "FORBIDDEN", "the viewer role may not change anything");
+          return;
+        }
+      }
+      route.handler(req, res, who);
+    };
+    const std::string pattern = PathPattern(route.info.path);
+    if (route.info.method == "GET") {
+      s.Get(pattern, handler);
+    } else if (route.info.method == "POST") {
+      s.Post(pattern, handler);
+    } else if (route.info.method == "PUT") {
+      s.Put(pattern, handler);
+    } else {
+      s.Delete(pattern, handler);
+    }
+  }
   s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.status == 404 && res.body.empty()) {
       Error(res, 404, "NOT_FOUND", "no such endpoint: " + req.method + " " + req.path);
     } else if (res.status == 400 && res.body.empty()) {
       Error(res, 400, "BAD_REQUEST", "malformed request");
+    } else if (res.status == 405 && res.body.empty()) {
+      Error(res, 405, "METHOD_NOT_ALLOWED", req.method + " is not allowed on " + req.path);
     }
   });
   s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
@@ -151,7 +292,10 @@ void ApiServer::Routes() {
 }
 
 Result<void, std::string> ApiServer::Start() {
-  started_ = std::chrono::steady_clock::now();
+  if (!server_->is_valid()) {
+    return Err("cannot load the API's TLS certificate " + options_.ssl.certfile + " or key " +
+               options_.ssl.keyfile);
+  }
   int port = options_.port;
   if (port == 0) {
     port = server_->bind_to_any_port(options_.host.c_str());

@@ -1,27 +1,30 @@
-// The admin HTTP API (cpp-httplib, its own small thread pool; control plane only).
+// The management API (EMQX 5's /api/v5, cpp-httplib with its own small thread pool; control
+// plane only). docs/api.md lists every endpoint with curl examples; GET /api/v5/openapi.json
+// lists them from the route table itself.
 //
-// Endpoints (JSON unless noted):
-//   GET  /api/v5/status                      node, version, uptime
-//   GET  /api/v5/metrics                     every rule, action, source and connector
-//   GET  /api/v5/rules/{name}/metrics        one rule  (404 when unknown)
-//   GET  /api/v5/actions/{name}/metrics      one action
-//   GET  /api/v5/sources/{name}/metrics      one source
-//   PUT  /api/v5/{rules|actions|sources}/{name}/metrics/reset
-//   GET  /api/v5/connectors                  status of every connector
-//   GET  /api/v5/connectors/{name}           one connector
-//   GET  /metrics                            Prometheus text
-// Errors are {"code": "...", "message": "..."} with 400/404/405.
+// Access: every route is public (only the health check GET /api/v5/status and POST
+// /api/v5/login), read (any authenticated principal) or write (administrators only: 403
+// FORBIDDEN for a viewer). Credentials are an API key as HTTP Basic "key:secret" or a bearer
+// token from /api/v5/login; without valid ones the answer is 401, after too many failures from
+// one address 429. Secrets and tokens are never logged.
 //
-// Thread-safety: Start/Stop from one thread; handlers run on the server's threads and only read
-// the registry (atomics) or reset counters.
+// Errors are {"code": "...", "message": "..."} with EMQX's codes.
+//
+// Thread-safety: Start/Stop from one thread; handlers run on the server's threads and use the
+// context's objects, each of which is safe from any thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "base/result.h"
+#include "engine/api/auth_store.h"
+#include "engine/config.h"
 #include "engine/metrics.h"
 
 namespace httplib {
@@ -30,15 +33,34 @@ class Server;
 
 namespace mqb::engine {
 
+class Management;
+
 struct ApiOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 18083;  // 0: any free port (see port())
   std::string node_name;
+  TlsServerOptions ssl;   // HTTPS when enabled (certfile, keyfile)
+};
+
+struct ApiContext {
+  MetricsRegistry* metrics = nullptr;        // required
+  AuthStore* auth = nullptr;                 // required
+  Management* management = nullptr;          // null: no configuration routes (metrics only)
+  std::function<size_t()> client_count;      // the embedded broker's clients (may be empty)
+};
+
+enum class Access { kPublic, kRead, kWrite };
+
+struct RouteInfo {
+  std::string method;   // GET, POST, PUT, DELETE
+  std::string path;     // "/api/v5/connectors/{id}"
+  Access access = Access::kRead;
+  std::string summary;
 };
 
 class ApiServer {
  public:
-  ApiServer(ApiOptions options, MetricsRegistry& metrics);
+  ApiServer(ApiOptions options, ApiContext context);
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
@@ -47,13 +69,15 @@ class ApiServer {
   Result<void, std::string> Start();
   void Stop();
   uint16_t port() const { return bound_port_; }
+  const std::vector<RouteInfo>& routes() const { return routes_; }
 
  private:
   void Routes();
 
   ApiOptions options_;
-  MetricsRegistry& metrics_;
+  ApiContext context_;
   std::unique_ptr<httplib::Server> server_;
+  std::vector<RouteInfo> routes_;
   std::thread thread_;
   uint16_t bound_port_ = 0;
   std::chrono::steady_clock::time_point started_;

@@ -15,51 +15,35 @@ Bridge::Bridge(Config config) : config_(std::move(config)) {}
 Bridge::~Bridge() { Stop(std::chrono::milliseconds(0)); }
 
 Result<void, std::string> Bridge::Start() {
-  auto plan = Plan::Build(std::make_shared<const Config>(config_), metrics_, source_ids_);
+  auto plan = Plan::Build(std::make_shared<const Config>(config_), metrics_, source_ids_,
+                          connector_slots_);
   if (!plan.ok()) return Err(plan.error());
   plan_ = std::move(plan.value());
   hook_plan_.store(plan_.get());
 
-  if (config_.api.enable) {
-    ApiOptions ao;
-    ao.host = config_.api.host;
-    ao.port = config_.api.port;
-    ao.node_name = config_.node.name;
-    api_ = std::make_unique<ApiServer>(ao, metrics_);
-    auto started = api_->Start();
-    if (!started.ok()) return Err("api: " + started.error());
-  }
-
-  // io reactors for the connector pools.
-  size_t connections = 0;
-  for (const ConnectorConfig* c : plan_->connectors) connections += c->pool_size;
+  // io reactors for the connector pools: also without connectors, since connectors may be
+  // created at run time (an idle reactor sleeps in the kernel and costs nothing).
   int n = config_.node.io_threads;
   if (n <= 0) n = static_cast<int>(std::max(1u, std::min(2u, std::thread::hardware_concurrency())));
-  if (connections == 0) n = 0;
-  std::vector<io::Reactor*> reactor_ptrs;
   for (int i = 0; i < n; ++i) {
     io::ReactorOptions ro;
     ro.name = "bridge-io-" + std::to_string(i);
     ro.quiet = true;
     auto r = io::Reactor::Create(ro);
     if (!r.ok()) return Err("io: " + r.error());
-    reactor_ptrs.push_back(r.value().get());
+    reactor_ptrs_.push_back(r.value().get());
     reactors_.push_back(std::move(r.value()));
   }
 
   collector_ = std::make_unique<Collector>(
       &batch_pool_, [this](EventBatch* b) { pipeline_->Submit(b); }, 16);
-  std::vector<Producer*> producers;
-  for (int i = 0; i < n; ++i) producers.push_back(collector_->AddProducer());
+  for (int i = 0; i < n; ++i) producers_.push_back(collector_->AddProducer());
   broker_producer_ = collector_->AddProducer();
 
-  int next_reactor = 0;
-  for (size_t i = 0; i < plan_->connectors.size(); ++i) {
-    // The pool keeps a reference to its settings: the Bridge's copy, which lives as long.
-    const ConnectorConfig& cc = config_.connectors.at(plan_->connectors[i]->name);
-    pools_.push_back(std::make_unique<ConnectorPool>(static_cast<int>(i), cc, *plan_, metrics_,
-                                                     reactor_ptrs, producers, &next_reactor,
-                                                     &backlog_));
+  pools_.resize(plan_->connectors.size());
+  for (size_t slot = 0; slot < plan_->connectors.size(); ++slot) {
+    if (plan_->connectors[slot] == nullptr) continue;
+    pools_[slot] = NewPool(static_cast<int>(slot), *plan_->connectors[slot], *plan_);
   }
 
   if (config_.broker.enable) {
@@ -69,16 +53,17 @@ Result<void, std::string> Bridge::Start() {
     broker_ = std::move(b.value());
   }
 
-  std::vector<ConnectorPool*> pool_ptrs;
-  for (auto& p : pools_) pool_ptrs.push_back(p.get());
-  pipeline_ = std::make_unique<Pipeline>(plan_, pool_ptrs, broker_.get(), &batch_pool_,
+  pipeline_ = std::make_unique<Pipeline>(plan_, PoolPointers(), broker_.get(), &batch_pool_,
                                          [this](const EventBatch& b) {
                                            dispatched_.fetch_add(b.local_events,
                                                                  std::memory_order_relaxed);
                                            collector_->Done();
                                          });
   collector_->Start();
-  for (auto& p : pools_) p->Start();
+  for (auto& p : pools_) {
+    if (p) p->Start();
+  }
+  ListOnly();
   for (auto& r : reactors_) {
     io::Reactor* rp = r.get();
     threads_.emplace_back([rp] { rp->Run(); });
@@ -99,7 +84,9 @@ void Bridge::Stop(std::chrono::milliseconds flush) {
   while (Pending() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  for (auto& p : pools_) p->Stop();
+  for (auto& p : pools_) {
+    if (p) p->Stop();
+  }
   // Wait (briefly) until every connection has sent its DISCONNECT and closed.
   const auto closed_by = std::chrono::steady_clock::now() + std::chrono::seconds(1);
   for (;;) {
@@ -114,39 +101,111 @@ void Bridge::Stop(std::chrono::milliseconds flush) {
   threads_.clear();
   if (broker_) broker_->Stop();
   pools_.clear();
+  retired_pools_.clear();
   pipeline_.reset();
-  if (api_) api_->Stop();
 }
 
-Result<std::vector<std::string>, std::string> Bridge::Reload(Config next) {
+std::unique_ptr<ConnectorPool> Bridge::NewPool(int slot, const ConnectorConfig& config,
+                                               const Plan& plan) {
+  return std::make_unique<ConnectorPool>(slot, config, plan, metrics_, reactor_ptrs_, producers_,
+                                         &next_reactor_, &backlog_);
+}
+
+std::vector<ConnectorPool*> Bridge::PoolPointers() const {
+  std::vector<ConnectorPool*> out;
+  for (const auto& p : pools_) out.push_back(p.get());
+  return out;
+}
+
+void Bridge::ListOnly() {
+  std::set<std::string> rules, actions, sources, connectors;
+  const Config& c = *plan_->config;
+  for (const auto& [name, r] : c.rules) rules.insert(name);
+  for (const auto& [name, a] : c.actions) actions.insert(name);
+  for (const auto& [name, s] : c.sources) sources.insert(name);
+  for (const auto& [name, k] : c.connectors) connectors.insert(name);
+  metrics_.ListOnly(rules, actions, sources, connectors);
+}
+
+std::shared_ptr<const Config> Bridge::running() const {
+  std::lock_guard lock(plan_mu_);
+  return plan_ ? plan_->config : std::make_shared<const Config>(config_);
+}
+
+Result<std::vector<std::string>, std::string> Bridge::Apply(Config next,
+                                                            const std::string& restart) {
   if (!started_) return Err(std::string("not running"));
   ReloadMerge merged = MergeForReload(*plan_->config, std::move(next));
   auto built = Plan::Build(std::make_shared<const Config>(std::move(merged.config)), metrics_,
-                           source_ids_);
+                           source_ids_, connector_slots_);
   if (!built.ok()) return Err(built.error());
   std::shared_ptr<const Plan> plan = std::move(built.value());
-  // Same connectors at the same indices (MergeForReload keeps the running ones).
-  if (plan->connectors.size() != pools_.size()) {
-    return Err(std::string("internal: the connector set changed"));
+
+  // Per slot: keep the pool, replace it (the connector changed), start one or retire one.
+  const size_t slots = std::max(plan->connectors.size(), pools_.size());
+  std::vector<std::unique_ptr<ConnectorPool>> fresh(slots);
+  std::vector<size_t> retire;
+  for (size_t slot = 0; slot < slots; ++slot) {
+    const ConnectorConfig* want = slot < plan->connectors.size() ? plan->connectors[slot] : nullptr;
+    ConnectorPool* have = slot < pools_.size() ? pools_[slot].get() : nullptr;
+    if (want != nullptr && have != nullptr && SameConnector(have->config(), *want) &&
+        want->name != restart) {
+      continue;
+    }
+    if (want != nullptr) fresh[slot] = NewPool(static_cast<int>(slot), *want, *plan);
+    if (have != nullptr) retire.push_back(slot);
   }
-  // New batches first, then the connections' routes: a source event is looked up by stable id
-  // in the plan of its batch, so events from old and new routes both find their source.
+
+  // No batch in the pipeline from here to Resume: the dispatcher's pools can change.
+  collector_->Pause();
+  pools_.resize(slots);
+  for (size_t slot : retire) {
+    ConnectorPool* next = fresh[slot].get();
+    pools_[slot]->Retire(next);  // its messages are queued on `next` before anything newer
+    if (next == nullptr) {
+      ConnectorState* st = metrics_.Connector(pools_[slot]->name());
+      st->status.store(ResourceStatus::kDisconnected);
+      st->connected_clients.Set(0);
+      st->SetError("");
+      spdlog::info("connector {}: stopped", pools_[slot]->name());
+    } else {
+      spdlog::info("connector {}: settings changed, reconnecting its pool",
+                   pools_[slot]->name());
+    }
+    retired_pools_.push_back(std::move(pools_[slot]));
+  }
+  std::vector<bool> started(slots, false);
+  for (size_t slot = 0; slot < slots; ++slot) {
+    if (!fresh[slot]) continue;
+    pools_[slot] = std::move(fresh[slot]);
+    started[slot] = true;
+  }
+  pipeline_->SetPools(PoolPointers());
   pipeline_->SetPlan(plan);
-  for (auto& p : pools_) p->Reconfigure(*plan);
-  std::shared_ptr<const Plan> old = std::move(plan_);
-  plan_ = plan;
+  for (size_t slot = 0; slot < slots; ++slot) {
+    if (!pools_[slot]) continue;
+    if (started[slot]) {
+      pools_[slot]->Start();
+    } else {
+      pools_[slot]->Reconfigure(*plan);  // same connections, new sinks' limits and sources
+    }
+  }
+  std::shared_ptr<const Plan> old;
+  {
+    std::lock_guard lock(plan_mu_);
+    old = std::move(plan_);
+    plan_ = plan;
+  }
   hook_plan_.store(plan_.get(), std::memory_order_release);
+  collector_->Resume();
   // The broker thread may be inside WantsTopic with the old plan; wait it out before freeing.
   if (broker_) broker_->Sync();
   old.reset();
 
-  std::set<std::string> rules, actions, sources;
-  for (const RulePlan& r : plan_->rules) rules.insert(r.name);
-  for (const SinkPlan& a : plan_->sinks) actions.insert(a.name);
-  for (const SourcePlan& s : plan_->sources) sources.insert(s.name);
-  metrics_.ListOnly(rules, actions, sources);
-  spdlog::info("configuration reloaded from {}: {} rule(s), {} action(s), {} source(s)",
-               plan_->config->path, rules.size(), actions.size(), sources.size());
+  ListOnly();
+  spdlog::info("configuration applied: {} connector(s), {} rule(s), {} action(s), {} source(s)",
+               plan_->config->connectors.size(), plan_->rules.size(), plan_->sinks.size(),
+               plan_->sources.size());
   for (const std::string& line : merged.ignored) spdlog::warn("reload: {}", line);
   return std::move(merged.ignored);
 }
@@ -167,7 +226,7 @@ void Bridge::LogStatus() {
   metrics_.ForEachConnector([](const std::string& name, const ConnectorState& s) {
     const std::string err = s.Error();
     spdlog::info("connector {}: {} ({}/{} connected){}{}", name, ResourceStatusName(s.status.load()),
-                 s.connected_clients.Get(), s.pool_size, err.empty() ? "" : ": ", err);
+                 s.connected_clients.Get(), s.pool_size.load(), err.empty() ? "" : ": ", err);
   });
   metrics_.ForEachRule([](const std::string& name, const RuleMetrics& m) {
     spdlog::info("rule {}: matched {} passed {} failed.exception {} failed.no_result {} "

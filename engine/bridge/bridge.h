@@ -6,17 +6,21 @@
 //        pool connections' TTL queues <--- one hand-off per batch and connection
 //        local broker (republish)     <--- in order
 //
-// Start() compiles the rules, starts the API server, the broker (with the Bridge as its
-// PublishHook), the io reactor threads with every connector's pool (sources subscribe), the
-// collector and the pipeline. Stop() stops taking input, lets queued messages flow for up to
+// Start() compiles the rules, starts the broker (with the Bridge as its PublishHook), the io
+// reactor threads with every connector's pool (sources subscribe), the collector and the
+// pipeline. The admin API is not part of the Bridge: the composition root (run.cc) serves it. Stop() stops taking input, lets queued messages flow for up to
 // `flush` (while the remotes are up), DISCONNECTs every connection and joins every thread.
 //
-// Reload(next) replaces rules, actions and sources while everything runs (engine/bridge/reload.h
-// says what waits for a restart): the new plan is compiled first (a bad rule leaves the running
-// one untouched), then new batches use it, connections change their subscriptions in place, and
-// messages already queued are sent under the plan they were rendered with.
+// Apply(next) replaces connectors, rules, actions and sources while everything runs
+// (engine/bridge/reload.h says what waits for a restart): the new plan is compiled first (a bad
+// rule leaves the running one untouched); then, with the pipeline paused (no batch in it),
+// unchanged connectors keep their pools and change their subscriptions in place, a changed
+// connector gets a new pool to which the old one hands its queued and in-flight messages
+// (ConnectorPool::Retire), and new batches use the new plan. Messages already queued are sent
+// under the plan they were rendered with. Other connectors and the local clients are untouched.
 //
-// Thread-safety: Start/Stop/Reload/destructor from one owning thread; WantsTopic/OnPublish are
+// Thread-safety: Start/Stop/Apply/destructor from one thread at a time (the caller serialises
+// them); WantsTopic/OnPublish are
 // called by the broker's thread; metrics() and the accessors are safe from any thread after
 // Start().
 #pragma once
@@ -24,12 +28,12 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "base/result.h"
-#include "engine/api/api_server.h"
 #include "engine/bridge/collector.h"
 #include "engine/bridge/connector_pool.h"
 #include "engine/bridge/pipeline.h"
@@ -52,15 +56,21 @@ class Bridge final : public broker::PublishHook {
   // Errors (bad rule, bind failure, io_uring unavailable) are human readable.
   Result<void, std::string> Start();
   void Stop(std::chrono::milliseconds flush = std::chrono::seconds(2));
-  // Applies a new configuration's rules, actions and sources. Returns the changes that wait for
-  // a restart (one line each), or why nothing was applied.
-  Result<std::vector<std::string>, std::string> Reload(Config next);
+  // Applies a new configuration's connectors, rules, actions and sources. Returns the changes
+  // that wait for a restart (one line each), or why nothing was applied.
+  // `restart` names a connector whose pool reconnects even if its settings are the same.
+  Result<std::vector<std::string>, std::string> Apply(Config next, const std::string& restart = {});
+  Result<std::vector<std::string>, std::string> Reload(Config next) { return Apply(std::move(next)); }
 
   MetricsRegistry& metrics() { return metrics_; }
+  // The configuration as started (node, broker and api settings; see Apply for the rest).
   const Config& config() const { return config_; }
-  // Bound ports (after Start): the broker's listeners, and the API's (0 if disabled).
+  // The configuration now running (connectors, actions, sources and rules as last applied).
+  std::shared_ptr<const Config> running() const;
+  // Bound ports (after Start): the broker's listeners.
   std::vector<uint16_t> broker_ports() const;
-  uint16_t api_port() const { return api_ ? api_->port() : 0; }
+  // The embedded broker's client count and memory (0 without a broker).
+  broker::Broker* broker() const { return broker_.get(); }
   // Queued + in-flight sink messages over every action.
   int64_t Pending() const;
   // One log line per connector, rule, action and source with their main counters.
@@ -78,18 +88,30 @@ class Bridge final : public broker::PublishHook {
   uint64_t publisher_pauses() { return broker_ ? broker_->pauses() : 0; }
 
  private:
+  std::unique_ptr<ConnectorPool> NewPool(int slot, const ConnectorConfig& config, const Plan& plan);
+  std::vector<ConnectorPool*> PoolPointers() const;
+  // Lists the metric blocks of the running plan's objects only.
+  void ListOnly();
+
   Config config_;                      // as started (connectors, broker, api, node)
   MetricsRegistry metrics_;
   SourceIds source_ids_;
   std::shared_ptr<const Plan> plan_;   // the current plan (owning thread)
   std::atomic<const Plan*> hook_plan_{nullptr};  // the same, for the broker thread
   BatchPool batch_pool_;
-  std::unique_ptr<ApiServer> api_;
+  ConnectorSlots connector_slots_;
+  mutable std::mutex plan_mu_;         // guards plan_ for running() from other threads
   std::vector<std::unique_ptr<io::Reactor>> reactors_;
+  std::vector<io::Reactor*> reactor_ptrs_;
+  std::vector<Producer*> producers_;   // one per reactor
+  int next_reactor_ = 0;
   std::vector<std::thread> threads_;
   std::unique_ptr<Collector> collector_;
   Producer* broker_producer_ = nullptr;
-  std::vector<std::unique_ptr<ConnectorPool>> pools_;
+  std::vector<std::unique_ptr<ConnectorPool>> pools_;  // by connector slot (null: none)
+  // Pools replaced or removed by Apply: stopped, kept until Stop (the reactors may still hold
+  // callbacks into them).
+  std::vector<std::unique_ptr<ConnectorPool>> retired_pools_;
   std::unique_ptr<broker::Broker> broker_;
   std::unique_ptr<Pipeline> pipeline_;
   std::atomic<bool> accepting_{false};

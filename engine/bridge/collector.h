@@ -89,6 +89,13 @@ class Collector {
   }
   // Pipeline: a submitted batch has been dispatched (frees an in-flight slot).
   void Done() { slots_.release(); }
+  // Owning thread: blocks until every submitted batch has been dispatched, and keeps new batches
+  // out of the pipeline until Resume() (producers keep appending meanwhile). A configuration
+  // change swaps what the pipeline and the dispatcher use in between.
+  void Pause() {
+    for (int i = 0; i < max_in_flight_; ++i) slots_.acquire();
+  }
+  void Resume() { slots_.release(max_in_flight_); }
 
  private:
   void Loop();
@@ -97,6 +104,7 @@ class Collector {
   BatchPool* pool_;
   Submit submit_;
   std::vector<std::unique_ptr<Producer>> producers_;
+  int max_in_flight_;
   std::counting_semaphore<1024> slots_;
   std::atomic<uint32_t> pending_{0};
   std::atomic<bool> running_{false};

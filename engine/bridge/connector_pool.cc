@@ -72,8 +72,13 @@ PoolConnection::PoolConnection(ConnectorPool* pool, int index, io::Reactor* reac
 PoolConnection::~PoolConnection() = default;
 
 void PoolConnection::Enqueue(BatchRef batch, std::vector<uint32_t> idx) {
-  reactor_->Post([this, batch = std::move(batch), idx = std::move(idx)]() mutable {
-    Push(std::move(batch), std::move(idx));
+  Enqueue(std::move(batch), std::move(idx), SteadyClock::now());
+}
+
+void PoolConnection::Enqueue(BatchRef batch, std::vector<uint32_t> idx,
+                             SteadyClock::time_point enqueued) {
+  reactor_->Post([this, batch = std::move(batch), idx = std::move(idx), enqueued]() mutable {
+    Push(std::move(batch), std::move(idx), enqueued);
   });
 }
 
@@ -100,6 +105,35 @@ void PoolConnection::PostStop() {
     SyncBacklog();
     client_->Stop();
   });
+}
+
+void PoolConnection::PostHandOver(ConnectorPool* next, std::latch* done) {
+  reactor_->Post([this, next, done] {
+    HandOver(next);
+    done->count_down();
+  });
+}
+
+void PoolConnection::HandOver(ConnectorPool* next) {
+  stopping_ = true;
+  handed_over_ = true;
+  handed_to_ = next;
+  SyncBacklog();
+  // In flight first, oldest first: they were sent before anything still queued.
+  std::vector<InflightEntry> inflight;
+  inflight.reserve(inflight_.size());
+  inflight_.Drain([&](InflightEntry&& e) { inflight.push_back(std::move(e)); });
+  std::stable_sort(inflight.begin(), inflight.end(),
+                   [](const InflightEntry& a, const InflightEntry& b) { return a.enqueued < b.enqueued; });
+  for (InflightEntry& e : inflight) {
+    e.batch->plan->sinks[e.batch->outs[e.out].action].metrics->inflight.Add(-1);
+    // Without a next pool, this retired pool drops and counts them.
+    (next != nullptr ? next : pool_)->Adopt(e.batch, {e.out}, e.enqueued);
+  }
+  queue_.DrainChunks([&](BatchRef batch, std::vector<uint32_t> idx, SteadyClock::time_point t) {
+    (next != nullptr ? next : pool_)->Adopt(batch, idx, t);
+  });
+  client_->Stop();
 }
 
 void PoolConnection::ApplySources(std::vector<io::SubscriptionRequest> subscriptions,
@@ -221,9 +255,14 @@ void PoolConnection::SyncBacklog() {
   }
 }
 
-void PoolConnection::Push(BatchRef batch, std::vector<uint32_t> idx) {
+void PoolConnection::Push(BatchRef batch, std::vector<uint32_t> idx,
+                          SteadyClock::time_point enqueued) {
   if (idx.empty()) return;
-  queue_.Push(std::move(batch), std::move(idx), SteadyClock::now());
+  if (handed_over_) {  // this connection no longer sends (a retired pool drops and counts)
+    (handed_to_ != nullptr ? handed_to_ : pool_)->Adopt(batch, idx, enqueued);
+    return;
+  }
+  queue_.Push(std::move(batch), std::move(idx), enqueued);
   // Over the limit: drop the oldest entries.
   queue_.TrimTo(pool_->max_buffer_bytes(), [](const SinkPlan& s, const RulePlan& r) {
     s.metrics->dropped_queue_full.Add();
@@ -386,7 +425,34 @@ void ConnectorPool::Stop() {
   for (auto& c : conns_) c->PostStop();
 }
 
+void ConnectorPool::Retire(ConnectorPool* next) {
+  retired_.store(true);
+  stopping_.store(true);
+  std::latch done(static_cast<std::ptrdiff_t>(conns_.size()));
+  for (auto& c : conns_) c->PostHandOver(next, &done);
+  done.wait();
+}
+
+void ConnectorPool::Adopt(const BatchRef& batch, const std::vector<uint32_t>& idx,
+                          SteadyClock::time_point enqueued) {
+  if (retired_.load() || conns_.empty()) {
+    const Plan& plan = *batch->plan;
+    for (uint32_t i : idx) {
+      const OutMsg& m = batch->outs[i];
+      plan.sinks[m.action].metrics->dropped_resource_stopped.Add();
+      plan.rules[m.rule].metrics->actions_failed.Add();
+    }
+    return;
+  }
+  std::vector<std::vector<uint32_t>> per(conns_.size());
+  for (uint32_t i : idx) per[batch->outs[i].conn % conns_.size()].push_back(i);
+  for (size_t k = 0; k < per.size(); ++k) {
+    if (!per[k].empty()) conns_[k]->Enqueue(batch, std::move(per[k]), enqueued);
+  }
+}
+
 void ConnectorPool::StatusChanged(int conn, io::ClientStatus status, const io::IoError& error) {
+  if (retired_.load()) return;  // the connector's status belongs to its new pool now
   std::lock_guard lock(status_mu_);
   statuses_[conn] = status;
   if (status != io::ClientStatus::kConnected && !error.ok()) state_->SetError(error.message);

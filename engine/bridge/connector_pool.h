@@ -36,11 +36,21 @@
 // (a reload) hands each connection its new routes; it unsubscribes what is gone and subscribes
 // what is new or changed, on the open connection.
 //
-// Thread-safety: construction, Start, Reconfigure and Stop from the owning thread (they post to
+// Connector changes (the management API, SIGHUP): a changed connector gets a new pool, and the
+// old one is retired: Retire(next) stops its connections (DISCONNECT) and hands every message they
+// hold, in flight first (to be sent again: QoS 1 may duplicate, never lose) and then queued, in
+// order, to the new pool's connections, keeping their enqueue time (request_ttl still counts from
+// the first hand-over). Without a new pool (the connector was disabled or deleted) the messages
+// are dropped and counted as dropped.resource_stopped. A retired pool no longer touches the
+// connector's status; the Bridge keeps it until it stops, since callbacks may still be queued on
+// the reactors.
+//
+// Thread-safety: construction, Start, Reconfigure, Retire and Stop from the owning thread (they post to
 // the reactors); Enqueue from any thread; everything else on the connection's reactor thread.
 #pragma once
 
 #include <atomic>
+#include <latch>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -73,8 +83,11 @@ class PoolConnection final : public io::MqttClientHandler {
                  io::MqttClientOptions options);
   ~PoolConnection();
 
-  // Any thread: hands the batch's outputs `idx` (sink messages for this connection) over.
+  // Any thread: hands the batch's outputs `idx` (sink messages for this connection) over;
+  // `enqueued` (default: now) is when they were first queued.
   void Enqueue(BatchRef batch, std::vector<uint32_t> idx);
+  void Enqueue(BatchRef batch, std::vector<uint32_t> idx,
+               std::chrono::steady_clock::time_point enqueued);
 
   // Any thread: start (subscribing for `routes`) / change the subscriptions and routes / stop the
   // client, on its reactor thread.
@@ -83,6 +96,9 @@ class PoolConnection final : public io::MqttClientHandler {
   void PostSources(std::vector<io::SubscriptionRequest> subscriptions,
                    std::vector<SourceRoute> routes);
   void PostStop();
+  // Any thread: stops the client and hands every message over to `next` (null: dropped), then
+  // counts `done` down.
+  void PostHandOver(ConnectorPool* next, std::latch* done);
 
   io::ClientStatus status() const { return status_.load(); }
   const std::string& client_id() const { return client_id_; }
@@ -98,10 +114,14 @@ class PoolConnection final : public io::MqttClientHandler {
   void Deliver(const SourceRoute& r, const codec::Publish& message);
   void ApplySources(std::vector<io::SubscriptionRequest> subscriptions,
                     std::vector<SourceRoute> routes);
-  void Push(BatchRef batch, std::vector<uint32_t> idx);
+  void Push(BatchRef batch, std::vector<uint32_t> idx,
+            std::chrono::steady_clock::time_point enqueued);
   // Brings the pool's backlog counter in line with this queue (counted only while connected).
   void SyncBacklog();
   void Pump();
+  // Reactor thread: the hand-over of PostHandOver.
+  void HandOver(ConnectorPool* next);
+
 
   ConnectorPool* pool_;
   int index_;
@@ -118,12 +138,14 @@ class PoolConnection final : public io::MqttClientHandler {
   int64_t backlog_counted_ = 0;
   bool sweep_armed_ = false;
   bool stopping_ = false;
+  bool handed_over_ = false;           // after HandOver: messages go on to handed_to_
+  ConnectorPool* handed_to_ = nullptr;
 };
 
 class ConnectorPool {
  public:
-  // `reactors` and `producers` are parallel (one producer per reactor thread). `config` must
-  // outlive the pool.
+  // `reactors` and `producers` are parallel (one producer per reactor thread). `index` is the
+  // connector's stable slot (Plan::connectors).
   // `backlog` (may be null) is kept equal to the sum of the queues of connected connections.
   ConnectorPool(int index, const ConnectorConfig& config, const Plan& plan,
                 MetricsRegistry& metrics, const std::vector<io::Reactor*>& reactors,
@@ -138,6 +160,16 @@ class ConnectorPool {
   void Reconfigure(const Plan& plan);
   // Posts Stop (DISCONNECT) to every connection's reactor.
   void Stop();
+  // Stops the pool for good and hands its messages to `next` (may be null; see above). Returns
+  // once every connection has handed its messages over, so that they are queued on `next` ahead
+  // of anything dispatched afterwards (per-publisher order is kept across the change).
+  void Retire(ConnectorPool* next);
+  bool retired() const { return retired_.load(); }
+  // Any thread: hands the messages `idx` of `batch` to the connections that the dispatcher would
+  // have chosen (OutMsg::conn modulo the pool size); `enqueued` is their original enqueue time.
+  // Without connections they are dropped (dropped.resource_stopped).
+  void Adopt(const BatchRef& batch, const std::vector<uint32_t>& idx,
+             std::chrono::steady_clock::time_point enqueued);
 
   size_t size() const { return conns_.size(); }
   PoolConnection* connection(size_t i) { return conns_[i].get(); }
@@ -161,7 +193,7 @@ class ConnectorPool {
   void Compute(const Plan& plan);
 
   int index_;
-  const ConnectorConfig& config_;
+  const ConnectorConfig config_;
   std::atomic<int64_t>* backlog_;
   ConnectorState* state_;
   std::string server_;
@@ -174,6 +206,7 @@ class ConnectorPool {
   std::vector<io::ClientStatus> statuses_;
   ResourceStatus last_status_ = ResourceStatus::kConnecting;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> retired_{false};
 };
 
 // MqttClientOptions for one pool connection.

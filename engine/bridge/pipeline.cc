@@ -197,8 +197,7 @@ Pipeline::Pipeline(std::shared_ptr<const Plan> plan, std::vector<ConnectorPool*>
         in_graph_.fetch_sub(1, std::memory_order_acq_rel);
         return tbb::flow::continue_msg();
       }) {
-  per_conn_.resize(pools_.size());
-  for (size_t i = 0; i < pools_.size(); ++i) per_conn_[i].resize(pools_[i]->size());
+  SetPools(pools_);
   tbb::flow::make_edge(evaluate_, order_);
   tbb::flow::make_edge(order_, dispatch_);
 }
@@ -400,6 +399,14 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
   // The inputs are no longer needed; release the broker's messages now.
   batch.events.clear();
   batch.bytes.clear();
+}
+
+void Pipeline::SetPools(std::vector<ConnectorPool*> pools) {
+  pools_ = std::move(pools);
+  per_conn_.assign(pools_.size(), {});
+  for (size_t i = 0; i < pools_.size(); ++i) {
+    if (pools_[i] != nullptr) per_conn_[i].resize(pools_[i]->size());
+  }
 }
 
 void Pipeline::Dispatch(const BatchRef& batch) {

@@ -46,7 +46,7 @@ struct Worker;
 
 class Pipeline {
  public:
-  // `pools[i]` is the pool of plan.connectors[i]; `broker` may be null (no embedded broker:
+  // `pools[i]` is the pool of plan.connectors[i] (null where that is null); `broker` may be null (no embedded broker:
   // republish outputs are dropped and counted as failed).
   Pipeline(std::shared_ptr<const Plan> plan, std::vector<ConnectorPool*> pools,
            broker::Broker* broker, BatchPool* pool,
@@ -56,8 +56,11 @@ class Pipeline {
   Pipeline& operator=(const Pipeline&) = delete;
 
   void Submit(EventBatch* batch);
-  // Batches submitted from now on use `plan` (same connectors, in the same order).
+  // Batches submitted from now on use `plan` (same connector pools).
   void SetPlan(std::shared_ptr<const Plan> plan) { plan_.store(std::move(plan)); }
+  // Replaces the pools (indexed by connector slot; null where a slot has none). Only while no
+  // batch is in the pipeline (Collector::Pause).
+  void SetPools(std::vector<ConnectorPool*> pools);
   // Blocks until every submitted batch has been dispatched.
   void Wait();
 

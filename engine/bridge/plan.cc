@@ -31,7 +31,7 @@ bool IsBridgeFrom(std::string_view from) {
 
 int Plan::ConnectorIndex(const std::string& name) const {
   for (size_t i = 0; i < connectors.size(); ++i) {
-    if (connectors[i]->name == name) return static_cast<int>(i);
+    if (connectors[i] != nullptr && connectors[i]->name == name) return static_cast<int>(i);
   }
   return -1;
 }
@@ -44,7 +44,8 @@ bool Plan::WantsTopic(std::string_view topic) const {
 }
 
 Result<std::shared_ptr<const Plan>, std::string> Plan::Build(
-    std::shared_ptr<const Config> shared_config, MetricsRegistry& metrics, SourceIds& source_ids) {
+    std::shared_ptr<const Config> shared_config, MetricsRegistry& metrics, SourceIds& source_ids,
+    ConnectorSlots& connector_slots) {
   const Config& config = *shared_config;
   auto plan = std::make_shared<Plan>();
   plan->config = std::move(shared_config);
@@ -52,7 +53,10 @@ Result<std::shared_ptr<const Plan>, std::string> Plan::Build(
   plan->rules_matched = &metrics.rules_matched;
   plan->republish_missing_vars = &metrics.republish_missing_vars;
   for (const auto& [name, c] : config.connectors) {
-    if (c.enable) plan->connectors.push_back(&c);
+    if (!c.enable) continue;
+    const size_t slot = static_cast<size_t>(connector_slots.Get(name));
+    if (plan->connectors.size() <= slot) plan->connectors.resize(slot + 1, nullptr);
+    plan->connectors[slot] = &c;
   }
 
   std::map<std::string, int> sink_index;
@@ -110,8 +114,9 @@ Result<std::shared_ptr<const Plan>, std::string> Plan::Build(
     opts.rule_id = name;
     auto program = rules::RuleProgram::Compile(r.sql, opts);
     if (!program.ok()) {
-      return Err(config.path + ":" + std::to_string(r.line) + ": rules." + name +
-                 ".sql: " + program.error().ToString());
+      const std::string at =
+          r.line > 0 ? config.path + ":" + std::to_string(r.line) + ": " : std::string();
+      return Err(at + "rules." + name + ".sql: " + program.error().ToString());
     }
     RulePlan rp;
     rp.name = name;

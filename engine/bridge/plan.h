@@ -2,7 +2,9 @@
 // templates parsed once, and every name is resolved to an index, so the data path never looks
 // anything up by name.
 //
-//   connectors[i]  enabled MQTT connectors (index = the pool's index in the Bridge)
+//   connectors[i]  enabled MQTT connectors by stable slot (ConnectorSlots: the index of the
+//                  connector's pool in the Bridge; null where the slot's connector is disabled
+//                  or gone), so a connector keeps its index across configuration changes
 //   sinks[i]       MQTT sink actions with their templates and resource options
 //   sources[i]     MQTT sources with their hookpoint ("$bridges/mqtt:<name>") and the rules that
 //                  read it
@@ -71,8 +73,9 @@ struct SourcePlan {
   ResourceMetrics* metrics = nullptr;
 };
 
-// Stable ids of source names, assigned on first sight and never reused (owner thread only).
-class SourceIds {
+// Stable ids of names (sources, connectors), assigned on first sight and never reused (owner
+// thread only).
+class StableIds {
  public:
   int Get(const std::string& name) {
     auto [it, inserted] = ids_.try_emplace(name, static_cast<int>(ids_.size()));
@@ -82,6 +85,8 @@ class SourceIds {
  private:
   std::map<std::string, int> ids_;
 };
+using SourceIds = StableIds;
+using ConnectorSlots = StableIds;
 
 struct Plan {
   std::shared_ptr<const Config> config;      // what the plan was built from
@@ -109,7 +114,8 @@ struct Plan {
 
   // Compiles `config` and creates (or finds) the metric blocks.
   static Result<std::shared_ptr<const Plan>, std::string> Build(
-      std::shared_ptr<const Config> config, MetricsRegistry& metrics, SourceIds& source_ids);
+      std::shared_ptr<const Config> config, MetricsRegistry& metrics, SourceIds& source_ids,
+      ConnectorSlots& connector_slots);
 };
 
 }  // namespace mqb::engine::bridge

@@ -1,10 +1,11 @@
-// Reload policy: what a configuration reload (SIGHUP) may change in a running bridge.
+// Reload policy: what a configuration change (SIGHUP, the management API) may change in a
+// running bridge.
 //
-// Rules, actions and sources are replaced by the new file's. Connectors, the embedded broker, the
-// admin API and the node settings stay as the process started with them: changing them would
-// drop connections (the remote's, or the local clients'), so those changes wait for a restart and
-// each one is reported. An action or source naming a connector that exists only in the new file
-// is out of service until then (its messages are counted as dropped.resource_stopped).
+// Connectors, rules, actions and sources are replaced by the new configuration's while the
+// bridge runs (Bridge::Apply). The embedded broker, the admin API and the node settings stay as
+// the process started with them: changing them would drop the local clients or the API's
+// connections, so those changes wait for a restart and each one is reported. log_level and
+// status_log_interval are applied at once by the caller.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -22,5 +23,9 @@ struct ReloadMerge {
 };
 
 ReloadMerge MergeForReload(const Config& running, Config next);
+
+// True if a running pool with settings `a` can keep its connections for settings `b` (they
+// differ at most in where they were declared and in their description).
+bool SameConnector(ConnectorConfig a, ConnectorConfig b);
 
 }  // namespace mqb::engine::bridge

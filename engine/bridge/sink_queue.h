@@ -71,6 +71,21 @@ class SinkQueue {
     return n;
   }
 
+  // Removes every entry, calling f(batch, indices, enqueued) once per run of one batch's messages
+  // in queue order (a connector change hands them to its new connections).
+  template <typename F>
+  void DrainChunks(F f) {
+    while (!queue_.empty()) {
+      Chunk& c = queue_.front();
+      std::vector<uint32_t> idx(c.idx.begin() + static_cast<std::ptrdiff_t>(c.head), c.idx.end());
+      BatchRef batch = c.batch;
+      const TimePoint enqueued = c.enqueued;
+      for (size_t i = idx.size(); i > 0; --i) PopFront();
+      f(std::move(batch), std::move(idx), enqueued);
+    }
+    FlushGauges();
+  }
+
   // Applies the gauge changes not yet published (called at the end of every queue operation
   // burst by the owner, and by the destructor).
   void FlushGauges();

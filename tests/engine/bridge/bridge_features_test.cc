@@ -193,29 +193,6 @@ TEST(BridgeFeatures, V5SubscriptionIdsDispatchOverlappingSourcesExactly) {
   bridge->Stop();
 }
 
-TEST(BridgeFeatures, AdminApiServesStatusAndMetricsWhileRunning) {
-  Mosquitto remote;
-  const int port = FreePort();
-  const int api = FreePort();
-  std::string cfg = Header(port, remote.port(), "pool_size = 2\n") +
-                    "[actions.mqtt.out]\nconnector = \"remote\"\ntopic = \"out/${topic}\"\n"
-                    "[rules.r]\nsql = 'SELECT * FROM \"p/#\"'\nactions = [\"mqtt:out\"]\n";
-  cfg.replace(cfg.find("enable = false"), 14, "bind = \"127.0.0.1:" + std::to_string(api) + "\"");
-  auto bridge = StartBridge(cfg);
-  ASSERT_NE(bridge, nullptr);
-  ASSERT_TRUE(WaitConnected(*bridge, "remote"));
-  ASSERT_TRUE(MosquittoPub(port, "p/1", "x"));
-  ASSERT_TRUE(WaitFor([&] { return bridge->metrics().Action("out")->success.Get() == 1; }));
-  const std::string base = "curl -sf http://127.0.0.1:" + std::to_string(api);
-  auto conn = mqb::testing::RunCommand(base + "/api/v5/connectors/remote");
-  EXPECT_NE(conn.output.find("\"connected\""), std::string::npos) << conn.output;
-  auto rule = mqb::testing::RunCommand(base + "/api/v5/rules/r/metrics");
-  EXPECT_NE(rule.output.find("\"matched\":1"), std::string::npos) << rule.output;
-  auto prom = mqb::testing::RunCommand(base + "/metrics");
-  EXPECT_NE(prom.output.find("action=\"out\""), std::string::npos) << prom.output;
-  bridge->Stop();
-}
-
 TEST(BridgeFeatures, TlsRemoteWithVerifiedServerAndClientCertificate) {
   TempDir dir;
   const auto tls = mqb::testing::GenerateTlsMaterial(dir);

@@ -1,0 +1,756 @@
+#include "engine/api/auth_store.h"
+
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/coding.h>
+#include <wolfssl/wolfcrypt/hash.h>
+#include <wolfssl/wolfcrypt/pwdbased.h>
+#include <wolfssl/wolfcrypt/random.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <span>
+
+#include "engine/atomic_file.h"
+
+namespace mqb::engine {
+namespace {
+
+constexpr std::string_view kHashScheme = "$pbkdf2-sha256$";
+constexpr size_t kSaltSize = 16;
+constexpr size_t kHashSize = 32;
+constexpr size_t kMaxNameLength = 128;
+constexpr uint32_t kMaxIterations = 10'000'000;
+constexpr size_t kMaxCachedBasic = 1024;
+constexpr std::string_view kBootstrapPrefix = "from_bootstrap_file_";
+constexpr char kNameRule[] = "1..128 letters, digits, '_', '-', '.', '@'";
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string Hex(std::span<const uint8_t> bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (uint8_t b : bytes) {
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 15]);
+  }
+  return out;
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool Unhex(std::string_view hex, std::vector<uint8_t>& out) {
+  if (hex.empty() || hex.size() % 2 != 0) return false;
+  out.clear();
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = HexDigit(hex[i]), lo = HexDigit(hex[i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out.push_back(static_cast<uint8_t>(hi << 4 | lo));
+  }
+  return true;
+}
+
+std::span<const uint8_t> Bytes(std::string_view s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+
+bool RandomBytes(std::span<uint8_t> out) {
+  WC_RNG rng;
+  if (wc_InitRng(&rng) != 0) return false;
+  const bool ok = wc_RNG_GenerateBlock(&rng, out.data(), static_cast<word32>(out.size())) == 0;
+  wc_FreeRng(&rng);
+  return ok;
+}
+
+// Lower-case hex of the SHA-256 of `data`.
+std::string Sha256Hex(std::string_view data) {
+  std::array<uint8_t, WC_SHA256_DIGEST_SIZE> digest{};
+  wc_Sha256Hash(Bytes(data).data(), static_cast<word32>(data.size()), digest.data());
+  return Hex(digest);
+}
+
+bool ConstantTimeEqual(std::span<const uint8_t> a, std::span<const uint8_t> b) {
+  if (a.size() != b.size()) return false;
+  uint8_t diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<uint8_t>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+bool Derive(std::string_view password, std::span<const uint8_t> salt, uint32_t iterations,
+            std::span<uint8_t> out) {
+  return wc_PBKDF2(out.data(), Bytes(password).data(), static_cast<int>(password.size()),
+                   salt.data(), static_cast<int>(salt.size()), static_cast<int>(iterations),
+                   static_cast<int>(out.size()), WC_SHA256) == 0;
+}
+
+bool ValidName(std::string_view name) {
+  if (name.empty() || name.size() > kMaxNameLength) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.' || c == '@';
+  });
+}
+
+Result<void, std::string> CheckNewPassword(const std::string& password) {
+  if (password.size() < AuthStore::kMinPasswordLength) {
+    return Err("password must be at least " + std::to_string(AuthStore::kMinPasswordLength) +
+               " characters");
+  }
+  return {};
+}
+
+// Percent-encodes '%', ':' and control bytes so that a description fits in one field.
+std::string EncodeField(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const auto b = static_cast<uint8_t>(c);
+    if (c == '%' || c == ':' || b < 0x20 || b == 0x7f) {
+      out.push_back('%');
+      out += Hex(std::span<const uint8_t>(&b, 1));
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> DecodeField(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int hi = HexDigit(text[i + 1]), lo = HexDigit(text[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi << 4 | lo));
+    i += 2;
+  }
+  return out;
+}
+
+std::vector<std::string_view> Split(std::string_view line, char sep) {
+  std::vector<std::string_view> fields;
+  size_t start = 0;
+  for (;;) {
+    const size_t end = line.find(sep, start);
+    fields.push_back(line.substr(start, end - start));
+    if (end == std::string_view::npos) return fields;
+    start = end + 1;
+  }
+}
+
+template <typename Int>
+std::optional<Int> ParseDecimal(std::string_view text) {
+  Int value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+std::string_view Trim(std::string_view s) {
+  constexpr std::string_view kSpace = " \t\r\n";
+  const size_t begin = s.find_first_not_of(kSpace);
+  if (begin == std::string_view::npos) return {};
+  return s.substr(begin, s.find_last_not_of(kSpace) - begin + 1);
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+using LineHandler = std::function<Result<void, std::string>(std::string_view line)>;
+
+// Calls `handle` for every line of `path` that is neither blank nor a '#' comment, trimmed of
+// surrounding whitespace; its errors get a "path:line: " prefix. A missing file is empty unless
+// `required`.
+Result<void, std::string> ForEachLine(const std::string& path, bool required,
+                                      const LineHandler& handle) {
+  std::ifstream in(path);
+  if (!in) {
+    if (errno == ENOENT && !required) return {};
+    return Err("cannot read " + path + ": " + std::strerror(errno));
+  }
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    const std::string_view text = Trim(line);
+    if (text.empty() || text.front() == '#') continue;
+    auto handled = handle(text);
+    if (!handled.ok()) return Err(path + ":" + std::to_string(number) + ": " + handled.error());
+  }
+  if (in.bad()) return Err("cannot read " + path + ": " + std::strerror(errno));
+  return {};
+}
+
+}  // namespace
+
+const char* RoleName(Role role) {
+  return role == Role::kAdministrator ? "administrator" : "viewer";
+}
+
+std::optional<Role> ParseRole(std::string_view name) {
+  if (name == "administrator") return Role::kAdministrator;
+  if (name == "viewer") return Role::kViewer;
+  return std::nullopt;
+}
+
+// ---- hashing ----
+
+std::string AuthStore::FormatHash(const PasswordHash& hash) {
+  return std::string(kHashScheme) + std::to_string(hash.iterations) + "$" + Hex(hash.salt) + "$" +
+         Hex(hash.hash);
+}
+
+std::optional<AuthStore::PasswordHash> AuthStore::ParseHash(std::string_view text) {
+  if (text.substr(0, kHashScheme.size()) != kHashScheme) return std::nullopt;
+  const auto parts = Split(text.substr(kHashScheme.size()), '$');
+  if (parts.size() != 3) return std::nullopt;
+  PasswordHash h;
+  const auto iterations = ParseDecimal<uint32_t>(parts[0]);
+  if (!iterations || *iterations == 0 || *iterations > kMaxIterations) return std::nullopt;
+  h.iterations = *iterations;
+  if (!Unhex(parts[1], h.salt) || !Unhex(parts[2], h.hash) || h.hash.size() > 64) {
+    return std::nullopt;
+  }
+  return h;
+}
+
+Result<AuthStore::PasswordHash, std::string> AuthStore::Hash(std::string_view password) const {
+  PasswordHash h{options_.pbkdf2_iterations, std::vector<uint8_t>(kSaltSize),
+                 std::vector<uint8_t>(kHashSize)};
+  if (!RandomBytes(h.salt)) return Err(std::string("cannot generate a random salt"));
+  if (!Derive(password, h.salt, h.iterations, h.hash)) {
+    return Err(std::string("PBKDF2 failed"));
+  }
+  return h;
+}
+
+bool AuthStore::Verify(const std::optional<PasswordHash>& hash, std::string_view password) const {
+  static const PasswordHash kDummy{0, std::vector<uint8_t>(kSaltSize),
+                                   std::vector<uint8_t>(kHashSize)};
+  const PasswordHash& expected = hash ? *hash : kDummy;
+  const uint32_t iterations = hash ? expected.iterations : options_.pbkdf2_iterations;
+  std::vector<uint8_t> actual(expected.hash.size());
+  const bool derived = Derive(password, expected.salt, iterations, actual);
+  return derived && ConstantTimeEqual(actual, expected.hash) && hash.has_value();
+}
+
+// ---- loading and saving ----
+
+AuthStore::AuthStore(AuthOptions options) : options_(std::move(options)) {}
+AuthStore::~AuthStore() = default;
+
+Result<std::unique_ptr<AuthStore>, std::string> AuthStore::Open(AuthOptions options) {
+  if (options.pbkdf2_iterations < kMinPbkdf2Iterations ||
+      options.pbkdf2_iterations > kMaxIterations) {
+    return Err("pbkdf2_iterations must be between " + std::to_string(kMinPbkdf2Iterations) +
+               " and " + std::to_string(kMaxIterations));
+  }
+  if (options.max_failed_logins < 1) {
+    return Err(std::string("max_failed_logins must be at least 1"));
+  }
+  std::unique_ptr<AuthStore> store(new AuthStore(std::move(options)));
+  MQB_RETURN_IF_ERROR(store->LoadUsers());
+  MQB_RETURN_IF_ERROR(store->LoadKeys());
+  MQB_RETURN_IF_ERROR(store->LoadBootstrap());
+  return store;
+}
+
+Result<void, std::string> AuthStore::LoadUsers() {
+  if (options_.data_dir.empty()) return {};
+  auto parse = [this](std::string_view line) -> Result<void, std::string> {
+    const auto f = Split(line, ':');
+    if (f.size() != 4) return Err(std::string("expected username:role:hash:description"));
+    if (!ValidName(f[0])) return Err(std::string("invalid user name"));
+    UserRecord rec;
+    rec.info.username = std::string(f[0]);
+    const auto role = ParseRole(f[1]);
+    if (!role) return Err(std::string("unknown role"));
+    rec.info.role = *role;
+    auto hash = ParseHash(f[2]);
+    if (!hash) return Err(std::string("malformed password hash"));
+    rec.password = std::move(*hash);
+    auto description = DecodeField(f[3]);
+    if (!description) return Err(std::string("malformed description"));
+    rec.info.description = std::move(*description);
+    const std::string name = rec.info.username;
+    if (!users_.emplace(name, std::move(rec)).second) {
+      return Err("user " + name + " is listed twice");
+    }
+    return {};
+  };
+  return ForEachLine(options_.data_dir + "/users", false, parse);
+}
+
+Result<void, std::string> AuthStore::LoadKeys() {
+  if (options_.data_dir.empty()) return {};
+  auto parse = [this](std::string_view line) -> Result<void, std::string> {
+    const auto f = Split(line, ':');
+    if (f.size() != 8) {
+      return Err(std::string(
+          "expected name:api_key:role:enable:expired_at_ms:created_at_ms:hash:description"));
+    }
+    KeyRecord rec;
+    if (!ValidName(f[0])) return Err(std::string("invalid api key name"));
+    rec.info.name = std::string(f[0]);
+    if (!ValidName(f[1])) return Err(std::string("invalid api_key"));
+    rec.info.api_key = std::string(f[1]);
+    const auto role = ParseRole(f[2]);
+    if (!role) return Err(std::string("unknown role"));
+    rec.info.role = *role;
+    if (f[3] != "0" && f[3] != "1") return Err(std::string("enable must be 0 or 1"));
+    rec.info.enable = f[3] == "1";
+    const auto expired_at = ParseDecimal<int64_t>(f[4]);
+    const auto created_at = ParseDecimal<int64_t>(f[5]);
+    if (!expired_at || *expired_at < 0 || !created_at) {
+      return Err(std::string("malformed expired_at_ms or created_at_ms"));
+    }
+    rec.info.expired_at_ms = *expired_at;
+    rec.info.created_at_ms = *created_at;
+    auto hash = ParseHash(f[6]);
+    if (!hash) return Err(std::string("malformed secret hash"));
+    rec.secret = std::move(*hash);
+    auto description = DecodeField(f[7]);
+    if (!description) return Err(std::string("malformed description"));
+    rec.info.description = std::move(*description);
+    if (keys_.count(rec.info.name) != 0 || FindByApiKey(rec.info.api_key) != nullptr) {
+      return Err("api key " + rec.info.name + " is listed twice");
+    }
+    keys_.emplace(rec.info.name, std::move(rec));
+    return {};
+  };
+  return ForEachLine(options_.data_dir + "/api_keys", false, parse);
+}
+
+Result<void, std::string> AuthStore::LoadBootstrap() {
+  if (options_.bootstrap_file.empty()) return {};
+  auto parse = [this](std::string_view line) -> Result<void, std::string> {
+    // Nothing of the line is quoted in errors: a malformed line may hold a secret anywhere.
+    const auto f = Split(line, ':');
+    if (f.size() != 2 && f.size() != 3) {
+      return Err(std::string("expected api_key:api_secret[:role]"));
+    }
+    if (!ValidName(f[0])) return Err(std::string("invalid api_key (") + kNameRule + ")");
+    if (f[1].empty()) return Err(std::string("empty api_secret"));
+    const auto role = f.size() == 3 ? ParseRole(f[2]) : std::optional(Role::kAdministrator);
+    if (!role) return Err(std::string("role must be administrator or viewer"));
+    KeyRecord rec;
+    rec.bootstrap = true;
+    rec.info.name = std::string(kBootstrapPrefix) + Sha256Hex(f[0]).substr(0, 16);
+    rec.info.api_key = std::string(f[0]);
+    rec.info.role = *role;
+    rec.info.description = "bootstrap";
+    rec.info.created_at_ms = NowMs();
+    if (keys_.count(rec.info.name) != 0 || FindByApiKey(rec.info.api_key) != nullptr) {
+      return Err("api_key " + rec.info.api_key + " is declared twice or already exists");
+    }
+    auto hash = Hash(f[1]);
+    if (!hash.ok()) return Err(hash.error());
+    rec.secret = std::move(hash.value());
+    keys_.emplace(rec.info.name, std::move(rec));
+    return {};
+  };
+  return ForEachLine(options_.bootstrap_file, true, parse);
+}
+
+Result<void, std::string> AuthStore::CommitUsers(const std::function<void(UserMap&)>& edit) {
+  UserMap next = users_;
+  edit(next);
+  if (!options_.data_dir.empty()) {
+    std::string text = "# mqbridge API users: username:role:password hash:description\n";
+    for (const auto& [name, u] : next) {
+      text += name + ":" + RoleName(u.info.role) + ":" + FormatHash(u.password) + ":" +
+              EncodeField(u.info.description) + "\n";
+    }
+    MQB_RETURN_IF_ERROR(WriteFileAtomically(options_.data_dir + "/users", text, 0600));
+  }
+  users_ = std::move(next);
+  return {};
+}
+
+Result<void, std::string> AuthStore::CommitKeys(const std::function<void(KeyMap&)>& edit) {
+  KeyMap next = keys_;
+  edit(next);
+  if (!options_.data_dir.empty()) {
+    std::string text =
+        "# mqbridge API keys: "
+        "name:api_key:role:enable:expired_at_ms:created_at_ms:secret hash:description\n";
+    for (const auto& [name, k] : next) {
+      if (k.bootstrap) continue;
+      text += name + ":" + k.info.api_key + ":" + RoleName(k.info.role) + ":" +
+              (k.info.enable ? "1" : "0") + ":" + std::to_string(k.info.expired_at_ms) + ":" +
+              std::to_string(k.info.created_at_ms) + ":" + FormatHash(k.secret) + ":" +
+              EncodeField(k.info.description) + "\n";
+    }
+    MQB_RETURN_IF_ERROR(WriteFileAtomically(options_.data_dir + "/api_keys", text, 0600));
+  }
+  keys_ = std::move(next);
+  return {};
+}
+
+// ---- users ----
+
+size_t AuthStore::Administrators() const {
+  return static_cast<size_t>(std::count_if(users_.begin(), users_.end(), [](const auto& u) {
+    return u.second.info.role == Role::kAdministrator;
+  }));
+}
+
+Result<void, std::string> AuthStore::AddUser(const std::string& username,
+                                             const std::string& password, Role role,
+                                             const std::string& description) {
+  if (!ValidName(username)) return Err(std::string("invalid user name: use ") + kNameRule);
+  MQB_RETURN_IF_ERROR(CheckNewPassword(password));
+  auto hash = Hash(password);
+  if (!hash.ok()) return Err(hash.error());
+  std::lock_guard lock(mu_);
+  if (users_.count(username) != 0) return Err("user " + username + " already exists");
+  return CommitUsers([&](UserMap& users) {
+    users[username] = UserRecord{UserInfo{username, description, role}, std::move(hash.value())};
+  });
+}
+
+Result<void, std::string> AuthStore::ChangePassword(const std::string& username,
+                                                    const std::string& new_password) {
+  MQB_RETURN_IF_ERROR(CheckNewPassword(new_password));
+  auto hash = Hash(new_password);
+  if (!hash.ok()) return Err(hash.error());
+  std::lock_guard lock(mu_);
+  if (users_.count(username) == 0) return Err("no user " + username);
+  MQB_RETURN_IF_ERROR(
+      CommitUsers([&](UserMap& users) { users[username].password = std::move(hash.value()); }));
+  DropTokens(username);
+  return {};
+}
+
+Result<void, std::string> AuthStore::UpdateUser(const std::string& username,
+                                                std::optional<Role> role,
+                                                std::optional<std::string> description) {
+  std::lock_guard lock(mu_);
+  const auto it = users_.find(username);
+  if (it == users_.end()) return Err("no user " + username);
+  const bool role_changes = role && *role != it->second.info.role;
+  if (role_changes && *role == Role::kViewer && Administrators() == 1) {
+    return Err(std::string("cannot demote the last administrator"));
+  }
+  MQB_RETURN_IF_ERROR(CommitUsers([&](UserMap& users) {
+    UserInfo& info = users[username].info;
+    if (role) info.role = *role;
+    if (description) info.description = std::move(*description);
+  }));
+  if (role_changes) DropTokens(username);
+  return {};
+}
+
+Result<void, std::string> AuthStore::DeleteUser(const std::string& username) {
+  std::lock_guard lock(mu_);
+  const auto it = users_.find(username);
+  if (it == users_.end()) return Err("no user " + username);
+  if (it->second.info.role == Role::kAdministrator && Administrators() == 1) {
+    return Err(std::string("cannot delete the last administrator"));
+  }
+  MQB_RETURN_IF_ERROR(CommitUsers([&](UserMap& users) { users.erase(username); }));
+  DropTokens(username);
+  return {};
+}
+
+std::vector<UserInfo> AuthStore::Users() const {
+  std::lock_guard lock(mu_);
+  std::vector<UserInfo> out;
+  for (const auto& [name, u] : users_) out.push_back(u.info);
+  return out;
+}
+
+bool AuthStore::HasUsers() const {
+  std::lock_guard lock(mu_);
+  return !users_.empty();
+}
+
+bool AuthStore::CheckPassword(const std::string& username, const std::string& password) const {
+  std::optional<PasswordHash> expected;
+  {
+    std::lock_guard lock(mu_);
+    const auto it = users_.find(username);
+    if (it != users_.end()) expected = it->second.password;
+  }
+  return Verify(expected, password);
+}
+
+// ---- sessions and lockout ----
+
+bool AuthStore::Locked(const std::string& peer, Clock::time_point now) const {
+  const auto it = failures_.find(peer);
+  return it != failures_.end() && it->second.failures >= options_.max_failed_logins &&
+         now - it->second.last < options_.login_lockout;
+}
+
+void AuthStore::RecordFailure(const std::string& peer, Clock::time_point now) {
+  auto it = failures_.find(peer);
+  if (it == failures_.end()) {
+    if (failures_.size() >= kMaxTrackedPeers) {
+      std::erase_if(failures_,
+                    [&](const auto& f) { return now - f.second.last >= options_.login_lockout; });
+    }
+    if (failures_.size() >= kMaxTrackedPeers) {
+      failures_.erase(std::min_element(
+          failures_.begin(), failures_.end(),
+          [](const auto& a, const auto& b) { return a.second.last < b.second.last; }));
+    }
+    it = failures_.emplace(peer, FailureCount{0, now}).first;
+  }
+  if (now - it->second.last >= options_.login_lockout) it->second.failures = 0;
+  ++it->second.failures;
+  it->second.last = now;
+}
+
+void AuthStore::DropTokens(const std::string& username) {
+  std::erase_if(sessions_, [&](const auto& s) { return s.second.username == username; });
+}
+
+Result<LoginResult, AuthFailure> AuthStore::Login(const std::string& username,
+                                                  const std::string& password,
+                                                  const std::string& peer_address) {
+  const auto now = Clock::now();
+  std::optional<PasswordHash> expected;
+  {
+    std::lock_guard lock(mu_);
+    if (Locked(peer_address, now)) return Err(AuthFailure::kLocked);
+    const auto it = users_.find(username);
+    if (it != users_.end()) expected = it->second.password;
+  }
+  const bool verified = Verify(expected, password);
+  std::array<uint8_t, 32> raw{};
+  const bool random = RandomBytes(raw);
+
+  std::lock_guard lock(mu_);
+  const auto it = users_.find(username);
+  // The record must still be the one verified: the password may have changed meanwhile.
+  if (!verified || it == users_.end() || !(it->second.password == *expected)) {
+    RecordFailure(peer_address, now);
+    return Err(AuthFailure::kBadCredentials);
+  }
+  if (!random) return Err(AuthFailure::kBadCredentials);  // no token can be issued
+  std::erase_if(sessions_, [&](const auto& s) { return s.second.expires <= now; });
+  LoginResult result{Hex(raw), it->second.info.role, NowMs() + options_.token_expiry.count()};
+  sessions_[Sha256Hex(result.token)] = Session{username, result.role, now + options_.token_expiry};
+  return result;
+}
+
+void AuthStore::Logout(const std::string& username) {
+  std::lock_guard lock(mu_);
+  DropTokens(username);
+}
+
+// ---- API keys ----
+
+const AuthStore::KeyRecord* AuthStore::FindByApiKey(std::string_view api_key) const {
+  for (const auto& [name, k] : keys_) {
+    if (k.info.api_key == api_key) return &k;
+  }
+  return nullptr;
+}
+
+void AuthStore::DropCachedBasic(const std::string& key_name) {
+  std::erase_if(basic_cache_, [&](const auto& c) { return c.second.key_name == key_name; });
+}
+
+Result<AuthStore::CreatedKey, std::string> AuthStore::CreateApiKey(const std::string& name,
+                                                                   Role role,
+                                                                   const std::string& description,
+                                                                   bool enable,
+                                                                   int64_t expired_at_ms) {
+  if (!ValidName(name)) return Err(std::string("invalid api key name: use ") + kNameRule);
+  if (expired_at_ms < 0) return Err(std::string("expired_at must not be negative"));
+  std::array<uint8_t, 8> key_raw{};
+  std::array<uint8_t, 32> secret_raw{};
+  if (!RandomBytes(key_raw) || !RandomBytes(secret_raw)) {
+    return Err(std::string("cannot generate random bytes"));
+  }
+  CreatedKey created{
+      ApiKeyInfo{name, Hex(key_raw), description, role, enable, expired_at_ms, NowMs()},
+      Hex(secret_raw)};
+  auto hash = Hash(created.api_secret);
+  if (!hash.ok()) return Err(hash.error());
+  std::lock_guard lock(mu_);
+  if (keys_.count(name) != 0) return Err("api key " + name + " already exists");
+  if (FindByApiKey(created.info.api_key) != nullptr) {
+    return Err(std::string("generated api_key is already in use; try again"));
+  }
+  MQB_RETURN_IF_ERROR(CommitKeys([&](KeyMap& keys) {
+    keys[name] = KeyRecord{created.info, std::move(hash.value()), false};
+  }));
+  return created;
+}
+
+Result<ApiKeyInfo, std::string> AuthStore::UpdateApiKey(const std::string& name,
+                                                        std::optional<bool> enable,
+                                                        std::optional<std::string> description,
+                                                        std::optional<int64_t> expired_at_ms,
+                                                        std::optional<Role> role) {
+  if (expired_at_ms && *expired_at_ms < 0) {
+    return Err(std::string("expired_at must not be negative"));
+  }
+  std::lock_guard lock(mu_);
+  const auto it = keys_.find(name);
+  if (it == keys_.end()) return Err("no api key " + name);
+  if (it->second.bootstrap) {
+    return Err("api key " + name + " comes from the bootstrap file; change it there");
+  }
+  MQB_RETURN_IF_ERROR(CommitKeys([&](KeyMap& keys) {
+    ApiKeyInfo& info = keys[name].info;
+    if (enable) info.enable = *enable;
+    if (description) info.description = std::move(*description);
+    if (expired_at_ms) info.expired_at_ms = *expired_at_ms;
+    if (role) info.role = *role;
+  }));
+  DropCachedBasic(name);
+  return keys_.at(name).info;
+}
+
+Result<void, std::string> AuthStore::DeleteApiKey(const std::string& name) {
+  std::lock_guard lock(mu_);
+  const auto it = keys_.find(name);
+  if (it == keys_.end()) return Err("no api key " + name);
+  if (it->second.bootstrap) {
+    return Err("api key " + name + " comes from the bootstrap file; remove it there");
+  }
+  MQB_RETURN_IF_ERROR(CommitKeys([&](KeyMap& keys) { keys.erase(name); }));
+  DropCachedBasic(name);
+  return {};
+}
+
+std::vector<ApiKeyInfo> AuthStore::ApiKeys() const {
+  std::lock_guard lock(mu_);
+  std::vector<ApiKeyInfo> out;
+  for (const auto& [name, k] : keys_) out.push_back(k.info);
+  return out;
+}
+
+std::optional<ApiKeyInfo> AuthStore::ApiKey(const std::string& name) const {
+  std::lock_guard lock(mu_);
+  const auto it = keys_.find(name);
+  if (it == keys_.end()) return std::nullopt;
+  return it->second.info;
+}
+
+// ---- request authentication ----
+
+Result<Principal, AuthFailure> AuthStore::Authenticate(std::string_view authorization,
+                                                       const std::string& peer_address) {
+  const std::string_view header = Trim(authorization);
+  const size_t space = header.find(' ');
+  if (space == std::string_view::npos) return Err(AuthFailure::kBadCredentials);
+  const std::string_view scheme = header.substr(0, space);
+  const std::string_view credentials = Trim(header.substr(space + 1));
+  if (EqualsIgnoreCase(scheme, "Bearer")) return AuthenticateBearer(credentials);
+  if (EqualsIgnoreCase(scheme, "Basic")) {
+    return AuthenticateBasic(credentials, header, peer_address);
+  }
+  return Err(AuthFailure::kBadCredentials);
+}
+
+Result<Principal, AuthFailure> AuthStore::AuthenticateBearer(std::string_view token) {
+  const auto now = Clock::now();
+  const std::string digest = Sha256Hex(token);
+  std::lock_guard lock(mu_);
+  const auto it = sessions_.find(digest);
+  if (it == sessions_.end()) return Err(AuthFailure::kBadCredentials);
+  if (it->second.expires <= now) {
+    sessions_.erase(it);
+    return Err(AuthFailure::kExpired);
+  }
+  return Principal{it->second.username, it->second.role, false};
+}
+
+Result<Principal, AuthFailure> AuthStore::Admit(const KeyRecord& key,
+                                                const std::string& peer_address,
+                                                Clock::time_point now) {
+  if (!key.info.enable) {
+    RecordFailure(peer_address, now);
+    return Err(AuthFailure::kBadCredentials);
+  }
+  if (key.info.expired_at_ms != 0 && NowMs() >= key.info.expired_at_ms) {
+    RecordFailure(peer_address, now);
+    return Err(AuthFailure::kExpired);
+  }
+  return Principal{key.info.name, key.info.role, true};
+}
+
+Result<Principal, AuthFailure> AuthStore::AuthenticateBasic(std::string_view credentials,
+                                                            std::string_view header,
+                                                            const std::string& peer_address) {
+  const auto now = Clock::now();
+  const std::string digest = Sha256Hex(header);
+  {
+    std::lock_guard lock(mu_);
+    if (Locked(peer_address, now)) return Err(AuthFailure::kLocked);
+    const auto cached = basic_cache_.find(digest);
+    if (cached != basic_cache_.end()) {
+      const auto key = keys_.find(cached->second.key_name);
+      if (cached->second.until > now && key != keys_.end() &&
+          key->second.secret == cached->second.secret) {
+        return Admit(key->second, peer_address, now);
+      }
+      basic_cache_.erase(cached);
+    }
+  }
+
+  std::string decoded(credentials.size(), '\0');
+  word32 decoded_size = static_cast<word32>(decoded.size());
+  const bool well_formed =
+      !credentials.empty() &&
+      Base64_Decode(Bytes(credentials).data(), static_cast<word32>(credentials.size()),
+                    reinterpret_cast<uint8_t*>(decoded.data()), &decoded_size) == 0;
+  decoded.resize(well_formed ? decoded_size : 0);
+  const size_t colon = decoded.find(':');
+  const std::string_view api_key = std::string_view(decoded).substr(0, colon);
+  const std::string_view secret =
+      colon == std::string::npos ? std::string_view() : std::string_view(decoded).substr(colon + 1);
+
+  std::optional<PasswordHash> expected;
+  std::string name;
+  if (colon != std::string::npos) {
+    std::lock_guard lock(mu_);
+    if (const KeyRecord* key = FindByApiKey(api_key)) {
+      expected = key->secret;
+      name = key->info.name;
+    }
+  }
+  const bool verified = Verify(expected, secret);
+
+  std::lock_guard lock(mu_);
+  const auto key = keys_.find(name);
+  // The record must still be the one verified: the key may have been deleted or re-created.
+  if (!verified || key == keys_.end() || !(key->second.secret == *expected)) {
+    RecordFailure(peer_address, now);
+    return Err(AuthFailure::kBadCredentials);
+  }
+  auto admitted = Admit(key->second, peer_address, now);
+  if (admitted.ok()) {
+    if (basic_cache_.size() >= kMaxCachedBasic) {
+      std::erase_if(basic_cache_, [&](const auto& c) { return c.second.until <= now; });
+    }
+    if (basic_cache_.size() >= kMaxCachedBasic) basic_cache_.clear();
+    basic_cache_[digest] = CachedBasic{name, *expected, now + kBasicCacheTtl};
+  }
+  return admitted;
+}
+
+}  // namespace mqb::engine

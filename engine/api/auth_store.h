@@ -1,0 +1,251 @@
+// AuthStore: who may use the management API, as EMQX's dashboard users and API keys.
+//
+// Users log in with a password (Login) and get a bearer token; API keys authenticate every
+// request with HTTP Basic "api_key:api_secret". Each principal has a role: an administrator may
+// do everything, a viewer only read (the routes enforce this; the store only reports the role).
+//
+// Secrets. Passwords and API secrets are kept only as PBKDF2-HMAC-SHA256 hashes (wolfCrypt) over
+// a random 16-byte salt, with the iteration count stored in each record so it can be raised for
+// new records without invalidating old ones; hashes are compared in constant time. A new API
+// secret is returned once, by CreateApiKey. No secret or token ever appears in an error message.
+// Because PBKDF2 is deliberately slow, a successful Basic verification is remembered in memory for
+// kBasicCacheTtl, keyed by the SHA-256 of the whole Authorization header; the entry is dropped
+// when its key is updated or deleted, and a disabled or expired key is refused even when cached.
+//
+// Tokens are 32 random bytes in hex, kept only in memory (as their SHA-256) with the user's role
+// at issue time and an expiry of AuthOptions::token_expiry; restarting the process invalidates
+// every token. ChangePassword, DeleteUser, Logout, and UpdateUser with a new role drop that
+// user's tokens.
+//
+// Lockout. Failed logins and failed Basic authentications are counted per peer address; a
+// failure more than login_lockout after the address's previous failure starts the count again.
+// Once an address has max_failed_logins failures, its Login and Basic attempts are refused with
+// kLocked, unverified and uncounted, until login_lockout has passed since its last failure. A
+// success does not clear the count (so one valid credential cannot be used to reset it) and never
+// affects other addresses. Bearer tokens are not subject to the lockout. The table holds at most
+// kMaxTrackedPeers addresses; the one with the oldest failure is evicted first.
+//
+// Files, in AuthOptions::data_dir (created with mode 0700 on the first write; files are 0600 and
+// replaced atomically: temporary file, fsync, rename, fsync of the directory). Blank lines and
+// lines starting with '#' are ignored; every other line is one record of ':'-separated fields:
+//   users:     <username>:<role>:<password hash>:<description>
+//   api_keys:  <name>:<api_key>:<role>:<enable 0|1>:<expired_at_ms>:<created_at_ms>:<secret hash>:
+//              <description>
+// where <role> is "administrator" or "viewer", a hash is
+// "$pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>", times are milliseconds since the Unix
+// epoch (expired_at_ms 0: never), and <description> is percent-encoded ('%', ':', and bytes below
+// 0x20 or 0x7f become %XX). Names (user names, API key names and api_key values) are 1..128 of
+// letters, digits, '_', '-', '.', '@', so they need no escaping. A malformed line makes Open fail
+// with "file:line: why". Changes made by another process (`mqbridge admins`) are seen at the next
+// Open; concurrent writers from two processes are not merged (the last write wins).
+//
+// Bootstrap file (EMQX's api_key.bootstrap_file): lines "api_key:api_secret[:role]", '#' comments
+// and blank lines ignored, role "administrator" (the default) or "viewer". Its keys are loaded at
+// every Open, named "from_bootstrap_file_<16 hex digits derived from the api_key>", described as
+// "bootstrap", enabled and never expiring; they are never written to the api_keys file and can be
+// neither updated nor deleted through the store (edit the file instead).
+//
+// Thread-safety: every public method is safe to call from any thread. One mutex guards the state;
+// it is not held while PBKDF2 runs, but it is held while a file is written.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/result.h"
+
+namespace mqb::engine {
+
+enum class Role { kAdministrator, kViewer };
+// "administrator" / "viewer".
+const char* RoleName(Role role);
+// The inverse of RoleName; nullopt for anything else.
+std::optional<Role> ParseRole(std::string_view name);
+
+// Who made a request: a user (through a token) or an API key (name is the key's name).
+struct Principal {
+  std::string name;
+  Role role = Role::kViewer;
+  bool api_key = false;
+};
+
+struct UserInfo {
+  std::string username, description;
+  Role role = Role::kViewer;
+};
+
+struct ApiKeyInfo {
+  std::string name, api_key, description;
+  Role role = Role::kAdministrator;
+  bool enable = true;
+  int64_t expired_at_ms = 0;  // 0: never
+  int64_t created_at_ms = 0;
+};
+
+struct LoginResult {
+  std::string token;
+  Role role = Role::kViewer;
+  int64_t expires_at_ms = 0;  // wall clock, milliseconds since the Unix epoch
+};
+
+struct AuthOptions {
+  std::string data_dir;        // empty: nothing is persisted (users and keys live in memory)
+  std::string bootstrap_file;  // empty: none
+  std::chrono::milliseconds token_expiry{3'600'000};
+  int max_failed_logins = 5;
+  std::chrono::milliseconds login_lockout{60'000};
+  uint32_t pbkdf2_iterations = 100'000;  // for new hashes; at least kMinPbkdf2Iterations
+};
+
+enum class AuthFailure {
+  kBadCredentials,  // unknown user, key or token, wrong secret, malformed header, disabled key
+  kLocked,          // too many failures from this peer address
+  kExpired,         // an expired token, or an expired API key presented with its right secret
+};
+
+class AuthStore {
+ public:
+  static constexpr uint32_t kMinPbkdf2Iterations = 10'000;
+  static constexpr size_t kMinPasswordLength = 8;
+  static constexpr size_t kMaxTrackedPeers = 10'000;
+  static constexpr std::chrono::seconds kBasicCacheTtl{60};
+
+  // Loads <data_dir>/users and <data_dir>/api_keys if present, then the bootstrap file (which must
+  // exist if named). Errors name "file:line: why" and never quote a line.
+  static Result<std::unique_ptr<AuthStore>, std::string> Open(AuthOptions options);
+  ~AuthStore();
+  AuthStore(const AuthStore&) = delete;
+  AuthStore& operator=(const AuthStore&) = delete;
+
+  // Users. Every change is written to the users file before it takes effect; on a write error
+  // nothing changes. Errors: "invalid user name ...", "password must be at least 8 characters",
+  // "user X already exists", "no user X", "cannot delete the last administrator",
+  // "cannot demote the last administrator".
+  Result<void, std::string> AddUser(const std::string& username, const std::string& password,
+                                    Role role, const std::string& description);
+  Result<void, std::string> ChangePassword(const std::string& username,
+                                           const std::string& new_password);
+  Result<void, std::string> UpdateUser(const std::string& username, std::optional<Role> role,
+                                       std::optional<std::string> description);
+  Result<void, std::string> DeleteUser(const std::string& username);
+  std::vector<UserInfo> Users() const;  // sorted by name
+  bool HasUsers() const;
+  // True if the user exists and the password is right (not counted for the lockout).
+  bool CheckPassword(const std::string& username, const std::string& password) const;
+
+  // Sessions.
+  Result<LoginResult, AuthFailure> Login(const std::string& username, const std::string& password,
+                                         const std::string& peer_address);
+  void Logout(const std::string& username);
+
+  // API keys. The api_key (16 hex digits) and the secret (64 hex digits) are generated.
+  // Errors: "invalid api key name ...", "api key X already exists", "no api key X",
+  // "api key X comes from the bootstrap file ...", "expired_at must not be negative".
+  struct CreatedKey {
+    ApiKeyInfo info;
+    std::string api_secret;  // returned once only
+  };
+  Result<CreatedKey, std::string> CreateApiKey(const std::string& name, Role role,
+                                               const std::string& description, bool enable,
+                                               int64_t expired_at_ms);
+  Result<ApiKeyInfo, std::string> UpdateApiKey(const std::string& name, std::optional<bool> enable,
+                                               std::optional<std::string> description,
+                                               std::optional<int64_t> expired_at_ms,
+                                               std::optional<Role> role);
+  Result<void, std::string> DeleteApiKey(const std::string& name);
+  std::vector<ApiKeyInfo> ApiKeys() const;  // sorted by name, bootstrap keys included
+  std::optional<ApiKeyInfo> ApiKey(const std::string& name) const;
+
+  // Authenticates an HTTP Authorization header value: "Basic base64(api_key:api_secret)" (API keys
+  // only, as EMQX) or "Bearer <token>" (from Login); the scheme is case-insensitive.
+  Result<Principal, AuthFailure> Authenticate(std::string_view authorization,
+                                              const std::string& peer_address);
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  // "$pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>" parsed.
+  struct PasswordHash {
+    uint32_t iterations = 0;
+    std::vector<uint8_t> salt, hash;
+    bool operator==(const PasswordHash&) const = default;
+  };
+  struct UserRecord {
+    UserInfo info;
+    PasswordHash password;
+  };
+  struct KeyRecord {
+    ApiKeyInfo info;
+    PasswordHash secret;
+    bool bootstrap = false;
+  };
+  struct Session {
+    std::string username;
+    Role role = Role::kViewer;
+    Clock::time_point expires;
+  };
+  struct FailureCount {
+    int failures = 0;
+    Clock::time_point last;
+  };
+  struct CachedBasic {
+    std::string key_name;
+    PasswordHash secret;  // the record verified; a key re-created under the name does not match
+    Clock::time_point until;
+  };
+  using UserMap = std::map<std::string, UserRecord>;
+  using KeyMap = std::map<std::string, KeyRecord>;
+
+  explicit AuthStore(AuthOptions options);
+
+  Result<void, std::string> LoadUsers();
+  Result<void, std::string> LoadKeys();
+  Result<void, std::string> LoadBootstrap();
+  // REQUIRES: mu_ held. Applies `edit` to a copy of the users (keys), writes the copy to its file
+  // (unless there is no data_dir), and only then makes it current.
+  Result<void, std::string> CommitUsers(const std::function<void(UserMap&)>& edit);
+  Result<void, std::string> CommitKeys(const std::function<void(KeyMap&)>& edit);
+
+  // REQUIRES: mu_ held.
+  bool Locked(const std::string& peer, Clock::time_point now) const;
+  void RecordFailure(const std::string& peer, Clock::time_point now);
+  void DropTokens(const std::string& username);
+  void DropCachedBasic(const std::string& key_name);
+  size_t Administrators() const;
+  const KeyRecord* FindByApiKey(std::string_view api_key) const;
+
+  Result<Principal, AuthFailure> AuthenticateBasic(std::string_view credentials,
+                                                   std::string_view header,
+                                                   const std::string& peer_address);
+  Result<Principal, AuthFailure> AuthenticateBearer(std::string_view token);
+  // REQUIRES: mu_ held. The principal for a key whose secret was verified, or the failure (which
+  // is counted) for a disabled or expired one.
+  Result<Principal, AuthFailure> Admit(const KeyRecord& key, const std::string& peer_address,
+                                       Clock::time_point now);
+
+  static std::string FormatHash(const PasswordHash& hash);
+  static std::optional<PasswordHash> ParseHash(std::string_view text);
+  // Hashes `password` with a fresh salt and the configured iteration count. Call without mu_.
+  Result<PasswordHash, std::string> Hash(std::string_view password) const;
+  // Verifies against `hash`; without one, spends the same time on a dummy and returns false.
+  // Call without mu_.
+  bool Verify(const std::optional<PasswordHash>& hash, std::string_view password) const;
+
+  const AuthOptions options_;
+  mutable std::mutex mu_;
+  UserMap users_;
+  KeyMap keys_;
+  std::unordered_map<std::string, Session> sessions_;         // by SHA-256 of the token
+  std::unordered_map<std::string, FailureCount> failures_;    // by peer address
+  std::unordered_map<std::string, CachedBasic> basic_cache_;  // by SHA-256 of the header
+};
+
+}  // namespace mqb::engine
