@@ -27,7 +27,8 @@ Result<void, std::string> Convert(simdjson::dom::element e, toml::node** out_nod
   switch (e.type()) {
     case simdjson::dom::element_type::OBJECT: {
       toml::table t;
-      for (auto [k, v] : e.get_object().value_unsafe()) {
+      const simdjson::dom::object obj = e.get_object().value_unsafe();
+      for (auto [k, v] : obj) {
         if (v.is_null()) continue;
         if (auto r = Convert(v, nullptr, &t, nullptr, k); !r.ok()) return r;
       }
@@ -36,7 +37,8 @@ Result<void, std::string> Convert(simdjson::dom::element e, toml::node** out_nod
     }
     case simdjson::dom::element_type::ARRAY: {
       toml::array a;
-      for (auto v : e.get_array().value_unsafe()) {
+      const simdjson::dom::array arr = e.get_array().value_unsafe();
+      for (auto v : arr) {
         if (v.is_null()) continue;
         if (auto r = Convert(v, nullptr, nullptr, &a, ""); !r.ok()) return r;
       }
