@@ -83,6 +83,19 @@ Result<void, ApiError> Management::Apply(ManagedConfig::Change change) {
   return {};
 }
 
+Result<ManagedConfig::Change, ApiError> Management::Propose(ObjectKind kind,
+                                                           const std::string& name,
+                                                           std::string_view body) const {
+  auto object = JsonToToml(body, kind);
+  if (!object.ok()) return Err(BadRequest(object.error()));
+  if (auto k = KeepSecrets(object.value(), store_->Raw(kind, name), ObjectNoun(kind)); !k.ok()) {
+    return Err(BadRequest(k.error()));
+  }
+  auto change = store_->Put(kind, name, std::move(object.value()));
+  if (!change.ok()) return Err(BadRequest(change.error()));
+  return std::move(change.value());
+}
+
 Result<void, ApiError> Management::Create(ObjectKind kind, const std::string& name,
                                           std::string_view body) {
   std::lock_guard lock(mu_);
@@ -90,13 +103,8 @@ Result<void, ApiError> Management::Create(ObjectKind kind, const std::string& na
     return Err(ApiError{409, "ALREADY_EXISTS",
                         std::string(ObjectNoun(kind)) + " " + Id(kind, name) + " already exists"});
   }
-  auto object = JsonToToml(body, kind);
-  if (!object.ok()) return Err(BadRequest(object.error()));
-  if (auto k = KeepSecrets(object.value(), nullptr, ObjectNoun(kind)); !k.ok()) {
-    return Err(BadRequest(k.error()));
-  }
-  auto change = store_->Put(kind, name, std::move(object.value()));
-  if (!change.ok()) return Err(BadRequest(change.error()));
+  auto change = Propose(kind, name, body);
+  if (!change.ok()) return Err(change.error());
   if (auto r = Apply(std::move(change.value())); !r.ok()) return r;
   spdlog::info("management: created {} {}", ObjectNoun(kind), Id(kind, name));
   return {};
@@ -105,18 +113,12 @@ Result<void, ApiError> Management::Create(ObjectKind kind, const std::string& na
 Result<void, ApiError> Management::Update(ObjectKind kind, const std::string& name,
                                           std::string_view body) {
   std::lock_guard lock(mu_);
-  const toml::table* stored = store_->Raw(kind, name);
-  if (stored == nullptr) {
+  if (!Exists(kind, name)) {
     return Err(ApiError{404, "NOT_FOUND",
                         std::string(ObjectNoun(kind)) + " " + Id(kind, name) + " not found"});
   }
-  auto object = JsonToToml(body, kind);
-  if (!object.ok()) return Err(BadRequest(object.error()));
-  if (auto k = KeepSecrets(object.value(), stored, ObjectNoun(kind)); !k.ok()) {
-    return Err(BadRequest(k.error()));
-  }
-  auto change = store_->Put(kind, name, std::move(object.value()));
-  if (!change.ok()) return Err(BadRequest(change.error()));
+  auto change = Propose(kind, name, body);
+  if (!change.ok()) return Err(change.error());
   if (auto r = Apply(std::move(change.value())); !r.ok()) return r;
   spdlog::info("management: updated {} {}", ObjectNoun(kind), Id(kind, name));
   return {};
@@ -200,13 +202,8 @@ Result<void, ApiError> Management::Delete(ObjectKind kind, const std::string& na
 Result<Config, ApiError> Management::Check(ObjectKind kind, const std::string& name,
                                            std::string_view body) const {
   std::lock_guard lock(mu_);
-  auto object = JsonToToml(body, kind);
-  if (!object.ok()) return Err(BadRequest(object.error()));
-  if (auto k = KeepSecrets(object.value(), store_->Raw(kind, name), ObjectNoun(kind)); !k.ok()) {
-    return Err(BadRequest(k.error()));
-  }
-  auto change = store_->Put(kind, name, std::move(object.value()));
-  if (!change.ok()) return Err(BadRequest(change.error()));
+  auto change = Propose(kind, name, body);
+  if (!change.ok()) return Err(change.error());
   return std::move(change.value().config);
 }
 

@@ -58,6 +58,9 @@ class Management {
   Result<std::vector<std::string>, std::string> Reread();
 
  private:
+  // The change that storing `body` as kind/name would make (validated; nothing changes).
+  Result<ManagedConfig::Change, ApiError> Propose(ObjectKind kind, const std::string& name,
+                                                  std::string_view body) const;
   Result<void, ApiError> Apply(ManagedConfig::Change change);
   bool Exists(ObjectKind kind, const std::string& name) const;
 

@@ -412,17 +412,23 @@ def stream(b, remote, n, rate, during):
     return got
 
 
+def sink_flow(b, remote):
+    """The guide's connector, a QoS 1 sink action and its rule; returns the connector body."""
+    connector, action, rule, _, _ = guide_objects(remote.port)
+    action["parameters"]["qos"] = 1
+    b.ok("POST", "/api/v5/connectors", connector)
+    b.ok("POST", "/api/v5/actions", action)
+    b.ok("POST", "/api/v5/rules", rule)
+    wait_for(lambda: b.ok("GET", "/api/v5/connectors/remote")["status"] == "connected", "connected")
+    return connector
+
+
 def scenario_update_midstream(binary, work):
     """A connector update in the middle of a QoS 1 stream loses nothing."""
     remote = Mosquitto(work)
     b = Bridge(binary, work)
     try:
-        connector, action, rule, _, _ = guide_objects(remote.port)
-        action["parameters"]["qos"] = 1
-        b.ok("POST", "/api/v5/connectors", connector)
-        b.ok("POST", "/api/v5/actions", action)
-        b.ok("POST", "/api/v5/rules", rule)
-        wait_for(lambda: b.ok("GET", "/api/v5/connectors/remote")["status"] == "connected", "connected")
+        connector = sink_flow(b, remote)
 
         def update():
             c = b.ok("GET", "/api/v5/connectors/remote")
@@ -443,12 +449,7 @@ def scenario_hostile(binary, work):
     remote = Mosquitto(work)
     b = Bridge(binary, work)
     try:
-        connector, action, rule, _, _ = guide_objects(remote.port)
-        action["parameters"]["qos"] = 1
-        b.ok("POST", "/api/v5/connectors", connector)
-        b.ok("POST", "/api/v5/actions", action)
-        b.ok("POST", "/api/v5/rules", rule)
-        wait_for(lambda: b.ok("GET", "/api/v5/connectors/remote")["status"] == "connected", "connected")
+        connector = sink_flow(b, remote)
         rnd = random.Random(7)
         paths = [p for p in b.ok("GET", "/api/v5/openapi.json")["paths"]]
         stop = threading.Event()
