@@ -100,12 +100,8 @@ void Answer(httplib::Response& res, const Result<void, ApiError>& r, int ok_stat
     Error(res, r.error().status, r.error().code, r.error().message);
     return;
   }
-  if (on_ok) {
-    on_ok();
-    res.status = ok_status;
-  } else {
-    res.status = ok_status;
-  }
+  if (on_ok) on_ok();
+  res.status = ok_status;
 }
 
 // The name of the object a request is about ("mqtt:foo" or "foo"), or an error answered.
@@ -232,14 +228,9 @@ void Probe(const Shared& s, const httplib::Request& req, httplib::Response& res)
   node.insert_or_assign("name", c->node.name);
   root.insert_or_assign("node", std::move(node));
   toml::table* probe = root["connectors"]["mqtt"]["probe"].as_table();
-  // Masked secrets: those of the stored connector of that name.
-  const toml::table* stored = nullptr;
-  toml::table stored_copy;
-  if (Exists(*c, ObjectKind::kConnector, name)) {
-    stored_copy = s.context.management->RawCopy(ObjectKind::kConnector, name);
-    stored = &stored_copy;
-  }
-  if (auto k = KeepSecrets(*probe, stored, "connector"); !k.ok()) {
+  // Masked secrets: those of the stored connector of that name (if any).
+  const toml::table stored = s.context.management->RawCopy(ObjectKind::kConnector, name);
+  if (auto k = KeepSecrets(*probe, stored.empty() ? nullptr : &stored, "connector"); !k.ok()) {
     Error(res, 400, "BAD_REQUEST", k.error());
     return;
   }

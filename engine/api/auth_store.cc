@@ -3,7 +3,6 @@
 #include <wolfssl/options.h>
 #include <wolfssl/wolfcrypt/coding.h>
 #include <wolfssl/wolfcrypt/hash.h>
-#include <wolfssl/wolfcrypt/pwdbased.h>
 #include <wolfssl/wolfcrypt/random.h>
 
 #include <algorithm>
@@ -15,13 +14,11 @@
 #include <span>
 
 #include "engine/atomic_file.h"
+#include "engine/password_hash.h"
 
 namespace mqb::engine {
 namespace {
 
-constexpr std::string_view kHashScheme = "$pbkdf2-sha256$";
-constexpr size_t kSaltSize = 16;
-constexpr size_t kHashSize = 32;
 constexpr size_t kMaxNameLength = 128;
 constexpr uint32_t kMaxIterations = 10'000'000;
 constexpr size_t kMaxCachedBasic = 1024;
@@ -32,35 +29,6 @@ int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string Hex(std::span<const uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (uint8_t b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 15]);
-  }
-  return out;
-}
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool Unhex(std::string_view hex, std::vector<uint8_t>& out) {
-  if (hex.empty() || hex.size() % 2 != 0) return false;
-  out.clear();
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = HexDigit(hex[i]), lo = HexDigit(hex[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out.push_back(static_cast<uint8_t>(hi << 4 | lo));
-  }
-  return true;
 }
 
 std::span<const uint8_t> Bytes(std::string_view s) {
@@ -80,20 +48,6 @@ std::string Sha256Hex(std::string_view data) {
   std::array<uint8_t, WC_SHA256_DIGEST_SIZE> digest{};
   wc_Sha256Hash(Bytes(data).data(), static_cast<word32>(data.size()), digest.data());
   return Hex(digest);
-}
-
-bool ConstantTimeEqual(std::span<const uint8_t> a, std::span<const uint8_t> b) {
-  if (a.size() != b.size()) return false;
-  uint8_t diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<uint8_t>(a[i] ^ b[i]);
-  return diff == 0;
-}
-
-bool Derive(std::string_view password, std::span<const uint8_t> salt, uint32_t iterations,
-            std::span<uint8_t> out) {
-  return wc_PBKDF2(out.data(), Bytes(password).data(), static_cast<int>(password.size()),
-                   salt.data(), static_cast<int>(salt.size()), static_cast<int>(iterations),
-                   static_cast<int>(out.size()), WC_SHA256) == 0;
 }
 
 bool ValidName(std::string_view name) {
@@ -134,10 +88,9 @@ std::optional<std::string> DecodeField(std::string_view text) {
       out.push_back(text[i]);
       continue;
     }
-    if (i + 2 >= text.size()) return std::nullopt;
-    const int hi = HexDigit(text[i + 1]), lo = HexDigit(text[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<char>(hi << 4 | lo));
+    std::vector<uint8_t> byte;
+    if (i + 2 >= text.size() || !Unhex(text.substr(i + 1, 2), byte)) return std::nullopt;
+    out.push_back(static_cast<char>(byte[0]));
     i += 2;
   }
   return out;
@@ -213,43 +166,14 @@ std::optional<Role> ParseRole(std::string_view name) {
 
 // ---- hashing ----
 
-std::string AuthStore::FormatHash(const PasswordHash& hash) {
-  return std::string(kHashScheme) + std::to_string(hash.iterations) + "$" + Hex(hash.salt) + "$" +
-         Hex(hash.hash);
-}
-
-std::optional<AuthStore::PasswordHash> AuthStore::ParseHash(std::string_view text) {
-  if (text.substr(0, kHashScheme.size()) != kHashScheme) return std::nullopt;
-  const auto parts = Split(text.substr(kHashScheme.size()), '$');
-  if (parts.size() != 3) return std::nullopt;
-  PasswordHash h;
-  const auto iterations = ParseDecimal<uint32_t>(parts[0]);
-  if (!iterations || *iterations == 0 || *iterations > kMaxIterations) return std::nullopt;
-  h.iterations = *iterations;
-  if (!Unhex(parts[1], h.salt) || !Unhex(parts[2], h.hash) || h.hash.size() > 64) {
-    return std::nullopt;
-  }
-  return h;
-}
-
 Result<AuthStore::PasswordHash, std::string> AuthStore::Hash(std::string_view password) const {
-  PasswordHash h{options_.pbkdf2_iterations, std::vector<uint8_t>(kSaltSize),
-                 std::vector<uint8_t>(kHashSize)};
-  if (!RandomBytes(h.salt)) return Err(std::string("cannot generate a random salt"));
-  if (!Derive(password, h.salt, h.iterations, h.hash)) {
-    return Err(std::string("PBKDF2 failed"));
-  }
-  return h;
+  return HashPassword(password, options_.pbkdf2_iterations);
 }
 
 bool AuthStore::Verify(const std::optional<PasswordHash>& hash, std::string_view password) const {
-  static const PasswordHash kDummy{0, std::vector<uint8_t>(kSaltSize),
-                                   std::vector<uint8_t>(kHashSize)};
-  const PasswordHash& expected = hash ? *hash : kDummy;
-  const uint32_t iterations = hash ? expected.iterations : options_.pbkdf2_iterations;
-  std::vector<uint8_t> actual(expected.hash.size());
-  const bool derived = Derive(password, expected.salt, iterations, actual);
-  return derived && ConstantTimeEqual(actual, expected.hash) && hash.has_value();
+  const bool match = VerifyPassword(hash ? *hash : UnmatchablePasswordHash(options_.pbkdf2_iterations),
+                                    Bytes(password));
+  return match && hash.has_value();
 }
 
 // ---- loading and saving ----
@@ -284,9 +208,8 @@ Result<void, std::string> AuthStore::LoadUsers() {
     const auto role = ParseRole(f[1]);
     if (!role) return Err(std::string("unknown role"));
     rec.info.role = *role;
-    auto hash = ParseHash(f[2]);
-    if (!hash) return Err(std::string("malformed password hash"));
-    rec.password = std::move(*hash);
+    if (!IsPasswordHash(f[2])) return Err(std::string("malformed password hash"));
+    rec.password = std::string(f[2]);
     auto description = DecodeField(f[3]);
     if (!description) return Err(std::string("malformed description"));
     rec.info.description = std::move(*description);
@@ -324,9 +247,8 @@ Result<void, std::string> AuthStore::LoadKeys() {
     }
     rec.info.expired_at_ms = *expired_at;
     rec.info.created_at_ms = *created_at;
-    auto hash = ParseHash(f[6]);
-    if (!hash) return Err(std::string("malformed secret hash"));
-    rec.secret = std::move(*hash);
+    if (!IsPasswordHash(f[6])) return Err(std::string("malformed secret hash"));
+    rec.secret = std::string(f[6]);
     auto description = DecodeField(f[7]);
     if (!description) return Err(std::string("malformed description"));
     rec.info.description = std::move(*description);
@@ -376,7 +298,7 @@ Result<void, std::string> AuthStore::CommitUsers(const std::function<void(UserMa
   if (!options_.data_dir.empty()) {
     std::string text = "# mqbridge API users: username:role:password hash:description\n";
     for (const auto& [name, u] : next) {
-      text += name + ":" + RoleName(u.info.role) + ":" + FormatHash(u.password) + ":" +
+      text += name + ":" + RoleName(u.info.role) + ":" + u.password + ":" +
               EncodeField(u.info.description) + "\n";
     }
     MQB_RETURN_IF_ERROR(WriteFileAtomically(options_.data_dir + "/users", text, 0600));
@@ -396,7 +318,7 @@ Result<void, std::string> AuthStore::CommitKeys(const std::function<void(KeyMap&
       if (k.bootstrap) continue;
       text += name + ":" + k.info.api_key + ":" + RoleName(k.info.role) + ":" +
               (k.info.enable ? "1" : "0") + ":" + std::to_string(k.info.expired_at_ms) + ":" +
-              std::to_string(k.info.created_at_ms) + ":" + FormatHash(k.secret) + ":" +
+              std::to_string(k.info.created_at_ms) + ":" + k.secret + ":" +
               EncodeField(k.info.description) + "\n";
     }
     MQB_RETURN_IF_ERROR(WriteFileAtomically(options_.data_dir + "/api_keys", text, 0600));

@@ -172,12 +172,8 @@ class AuthStore {
 
  private:
   using Clock = std::chrono::steady_clock;
-  // "$pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>" parsed.
-  struct PasswordHash {
-    uint32_t iterations = 0;
-    std::vector<uint8_t> salt, hash;
-    bool operator==(const PasswordHash&) const = default;
-  };
+  // engine/password_hash.h's "$pbkdf2-sha256$..." text.
+  using PasswordHash = std::string;
   struct UserRecord {
     UserInfo info;
     PasswordHash password;
@@ -231,8 +227,6 @@ class AuthStore {
   Result<Principal, AuthFailure> Admit(const KeyRecord& key, const std::string& peer_address,
                                        Clock::time_point now);
 
-  static std::string FormatHash(const PasswordHash& hash);
-  static std::optional<PasswordHash> ParseHash(std::string_view text);
   // Hashes `password` with a fresh salt and the configured iteration count. Call without mu_.
   Result<PasswordHash, std::string> Hash(std::string_view password) const;
   // Verifies against `hash`; without one, spends the same time on a dummy and returns false.

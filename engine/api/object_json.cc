@@ -13,9 +13,9 @@ const std::set<std::string_view> kEnvelope = {
     "type", "name", "id", "status", "status_reason", "node_status", "node_metrics", "actions_list",
     "created_at", "last_modified_at", "config_origin", "rules", "metrics", "from"};
 
-Result<void, std::string> Convert(simdjson::dom::element e, toml::node** out_node,
-                                  toml::table* parent, toml::array* parent_array,
-                                  std::string_view key) {
+// Converts `e` and stores it as `key` of `parent`, or appends it to `parent_array`.
+Result<void, std::string> Convert(simdjson::dom::element e, toml::table* parent,
+                                  toml::array* parent_array, std::string_view key) {
   auto put = [&](auto&& value) {
     if (parent != nullptr) {
       parent->insert_or_assign(key, std::forward<decltype(value)>(value));
@@ -23,14 +23,13 @@ Result<void, std::string> Convert(simdjson::dom::element e, toml::node** out_nod
       parent_array->push_back(std::forward<decltype(value)>(value));
     }
   };
-  (void)out_node;
   switch (e.type()) {
     case simdjson::dom::element_type::OBJECT: {
       toml::table t;
       const simdjson::dom::object obj = e.get_object().value_unsafe();
       for (auto [k, v] : obj) {
         if (v.is_null()) continue;
-        if (auto r = Convert(v, nullptr, &t, nullptr, k); !r.ok()) return r;
+        if (auto r = Convert(v, &t, nullptr, k); !r.ok()) return r;
       }
       put(std::move(t));
       return {};
@@ -40,7 +39,7 @@ Result<void, std::string> Convert(simdjson::dom::element e, toml::node** out_nod
       const simdjson::dom::array arr = e.get_array().value_unsafe();
       for (auto v : arr) {
         if (v.is_null()) continue;
-        if (auto r = Convert(v, nullptr, nullptr, &a, ""); !r.ok()) return r;
+        if (auto r = Convert(v, nullptr, &a, ""); !r.ok()) return r;
       }
       put(std::move(a));
       return {};
@@ -138,7 +137,7 @@ Result<toml::table, std::string> JsonToToml(std::string_view json, ObjectKind ki
   }
   if (!root.is_object()) return Err(std::string("the body must be a JSON object"));
   toml::table holder;
-  if (auto r = Convert(root, nullptr, &holder, nullptr, "body"); !r.ok()) return Err(r.error());
+  if (auto r = Convert(root, &holder, nullptr, "body"); !r.ok()) return Err(r.error());
   toml::table out = std::move(*holder["body"].as_table());
   for (std::string_view k : kEnvelope) {
     // A rule's "actions" is configuration; a connector's "actions" is the read-only list.

@@ -127,11 +127,6 @@ void Bridge::ListOnly() {
   metrics_.ListOnly(rules, actions, sources, connectors);
 }
 
-std::shared_ptr<const Config> Bridge::running() const {
-  std::lock_guard lock(plan_mu_);
-  return plan_ ? plan_->config : std::make_shared<const Config>(config_);
-}
-
 Result<std::vector<std::string>, std::string> Bridge::Apply(Config next,
                                                             const std::string& restart) {
   if (!started_) return Err(std::string("not running"));
@@ -190,12 +185,8 @@ Result<std::vector<std::string>, std::string> Bridge::Apply(Config next,
       pools_[slot]->Reconfigure(*plan);  // same connections, new sinks' limits and sources
     }
   }
-  std::shared_ptr<const Plan> old;
-  {
-    std::lock_guard lock(plan_mu_);
-    old = std::move(plan_);
-    plan_ = plan;
-  }
+  std::shared_ptr<const Plan> old = std::move(plan_);
+  plan_ = plan;
   hook_plan_.store(plan_.get(), std::memory_order_release);
   collector_->Resume();
   // The broker thread may be inside WantsTopic with the old plan; wait it out before freeing.

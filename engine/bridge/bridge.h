@@ -28,7 +28,6 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -65,11 +64,9 @@ class Bridge final : public broker::PublishHook {
   MetricsRegistry& metrics() { return metrics_; }
   // The configuration as started (node, broker and api settings; see Apply for the rest).
   const Config& config() const { return config_; }
-  // The configuration now running (connectors, actions, sources and rules as last applied).
-  std::shared_ptr<const Config> running() const;
   // Bound ports (after Start): the broker's listeners.
   std::vector<uint16_t> broker_ports() const;
-  // The embedded broker's client count and memory (0 without a broker).
+  // The embedded broker (null when [broker] enable = false).
   broker::Broker* broker() const { return broker_.get(); }
   // Queued + in-flight sink messages over every action.
   int64_t Pending() const;
@@ -100,7 +97,6 @@ class Bridge final : public broker::PublishHook {
   std::atomic<const Plan*> hook_plan_{nullptr};  // the same, for the broker thread
   BatchPool batch_pool_;
   ConnectorSlots connector_slots_;
-  mutable std::mutex plan_mu_;         // guards plan_ for running() from other threads
   std::vector<std::unique_ptr<io::Reactor>> reactors_;
   std::vector<io::Reactor*> reactor_ptrs_;
   std::vector<Producer*> producers_;   // one per reactor

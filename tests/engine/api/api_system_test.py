@@ -292,6 +292,18 @@ def scenario_walkthrough(binary, work):
         wait_for(lambda: b.ok("GET", "/api/v5/connectors/remote")["status"] == "connected",
                  "connected with the kept password")
         both_flows(b, remote, "third", LOGIN)
+        # Disable, enable and reconnect; the action's probe follows the connector.
+        b.ok("PUT", "/api/v5/connectors/remote/enable/false")
+        c = b.ok("GET", "/api/v5/connectors/remote")
+        check(c["status"] == "disconnected" and c["enable"] is False, "disabled: %s" % c)
+        status, out = b.call("POST", "/api/v5/actions_probe", action)
+        check(status == 400 and out["code"] == "TEST_FAILED", "probe of an action whose connector is off: %s %s" % (status, out))
+        b.ok("PUT", "/api/v5/connectors/remote/enable/true")
+        wait_for(lambda: b.ok("GET", "/api/v5/connectors/remote")["status"] == "connected", "enabled again")
+        b.ok("POST", "/api/v5/connectors/remote/start")
+        wait_for(lambda: b.ok("GET", "/api/v5/connectors/remote")["status"] == "connected", "reconnected")
+        check(b.call("POST", "/api/v5/actions_probe", action)[0] == 204, "action probe passes")
+        both_flows(b, remote, "fourth", LOGIN)
     finally:
         b.stop()
         remote.stop()
@@ -337,6 +349,16 @@ def scenario_errors(binary, work):
         err("GET", "/api/v5/rules", None, 401, "BAD_API_KEY_OR_SECRET", "wrong", auth=("ops", "nope"))
         err("POST", "/api/v5/rules", rule, 403, "FORBIDDEN", "viewer", auth="viewer")
         check(b.call("GET", "/api/v5/rules", auth="viewer")[0] == 200, "viewers read")
+        # An API key made through the API: its secret is shown once and works with its role.
+        key = b.ok("POST", "/api/v5/api_key", {"name": "ci", "role": "viewer", "desc": "ci reads"})
+        creds = (key["api_key"], key["api_secret"])
+        check(b.call("GET", "/api/v5/rules", auth=creds)[0] == 200, "the new key reads")
+        err("DELETE", "/api/v5/rules/forward", None, 403, "FORBIDDEN", "viewer", auth=creds)
+        listed = b.ok("GET", "/api/v5/api_key")
+        check(any(k["name"] == "ci" for k in listed) and all("api_secret" not in k for k in listed),
+              "keys are listed without secrets: %s" % listed)
+        b.ok("DELETE", "/api/v5/api_key/ci")
+        err("GET", "/api/v5/rules", None, 401, "BAD_API_KEY_OR_SECRET", "wrong", auth=creds)
         subprocess.run([binary, "admins", "add", "alice", "--password", "alice-password-1", "-c", b.config],
                        check=True, capture_output=True)
         b.stop()
