@@ -193,10 +193,12 @@ TEST_P(ReadPauseTest, PausedConnectionBlocksThePeerAndResumeDeliversEverythingIn
 
 // 10 MB with pauses from inside OnData (resumed by a timer) and from outside (test thread).
 TEST_P(ReadPauseTest, ManyPausesDuringATenMegabyteTransfer) {
-  ReactorThread rt(Options());
+  // Declared before the reactor: a resume timer may still be pending when the test ends,
+  // and it must find the sink alive when the reactor runs or drops it at shutdown.
   Sink sink;
   std::atomic<int> pauses{0};
   size_t next_pause = 0;
+  ReactorThread rt(Options());
   sink.on_data = [&](Connection& c) {
     // Every ~100 kB whatever the delivery sizes (held bytes come back as one delivery).
     if (sink.Locked([&] { return sink.bytes; }) < next_pause) return;
