@@ -129,6 +129,9 @@ class Loader {
     }
     o.verify_peer = verify == "verify_peer";
     r.Bool("fail_if_no_peer_cert", o.fail_if_no_peer_cert);
+    if (o.enable && o.verify_peer && o.cacertfile.empty()) {
+      r.Fail("cacertfile", "verify = \"verify_peer\" needs the CA that signs client certificates");
+    }
     if (o.enable && (o.certfile.empty() || o.keyfile.empty())) {
       r.Fail("", "a TLS listener needs certfile and keyfile");
     }

@@ -170,11 +170,61 @@ void AddNodeRoutes(api::RouteTable& t, const api::Shared& s) {
 
 }  // namespace
 
+namespace {
+
+// The last OpenSSL error as text, or `fallback` when its queue is empty.
+std::string OpenSslError(const std::string& fallback) {
+  const unsigned long e = ERR_get_error();
+  ERR_clear_error();
+  if (e == 0) return fallback;
+  char buf[256];
+  ERR_error_string_n(e, buf, sizeof buf);
+  return fallback + ": " + buf;
+}
+
+// Configures the API's TLS context as the MQTT listeners configure theirs: TLS 1.2 or later,
+// the certificate chain and key, and with verify_peer the client CA and the client-certificate
+// check. On failure, names the file and the reason in `*error` and returns false.
+bool SetUpApiTls(SSL_CTX& ctx, const TlsServerOptions& o, std::string* error) {
+  SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+  SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
+  if (SSL_CTX_use_certificate_chain_file(&ctx, o.certfile.c_str()) != 1) {
+    *error = OpenSslError("cannot load the API's TLS certificate " + o.certfile);
+    return false;
+  }
+  if (SSL_CTX_use_PrivateKey_file(&ctx, o.keyfile.c_str(), SSL_FILETYPE_PEM) != 1) {
+    *error = OpenSslError("cannot load the API's TLS key " + o.keyfile);
+    return false;
+  }
+  if (SSL_CTX_check_private_key(&ctx) != 1) {
+    *error = OpenSslError("the API's TLS key " + o.keyfile + " does not match " + o.certfile);
+    return false;
+  }
+  if (!o.cacertfile.empty() &&
+      SSL_CTX_load_verify_locations(&ctx, o.cacertfile.c_str(), nullptr) != 1) {
+    *error = OpenSslError("cannot load the API's CA certificates " + o.cacertfile);
+    return false;
+  }
+  if (o.verify_peer) {
+    if (o.cacertfile.empty()) {
+      *error = "api.ssl: verify = \"verify_peer\" needs cacertfile to check client certificates";
+      return false;
+    }
+    SSL_CTX_set_verify(&ctx,
+                       SSL_VERIFY_PEER | (o.fail_if_no_peer_cert ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0),
+                       nullptr);
+  }
+  return true;
+}
+
+}  // namespace
+
 ApiServer::ApiServer(ApiOptions options, ApiContext context)
     : options_(std::move(options)), context_(std::move(context)) {
   if (options_.ssl.enable) {
-    server_ = std::make_unique<httplib::SSLServer>(options_.ssl.certfile.c_str(),
-                                                   options_.ssl.keyfile.c_str());
+    server_ = std::make_unique<httplib::SSLServer>([this](SSL_CTX& ctx) {
+      return SetUpApiTls(ctx, options_.ssl, &tls_error_);
+    });
   } else {
     server_ = std::make_unique<httplib::Server>();
   }
@@ -190,6 +240,17 @@ void ApiServer::Routes() {
   s.set_socket_options([](int sock) {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  // `curl -X POST URL` sends no body and no Content-Length, which HTTP/1.1 allows for a request
+  // without content (RFC 9110 8.6) but which cpp-httplib answers with 400. The pre-routing hook
+  // runs before the body is read, so it declares the empty body for such requests. The request
+  // object is the server's own mutable one; httplib only hands it over as const.
+  s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH") &&
+        !req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
+      const_cast<httplib::Request&>(req).headers.emplace("Content-Length", "0");
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
   });
   auto shared = std::make_shared<api::Shared>(api::Shared{options_, context_, {}});
   started_ = std::chrono::steady_clock::now();
@@ -293,8 +354,8 @@ void ApiServer::Routes() {
 
 Result<void, std::string> ApiServer::Start() {
   if (!server_->is_valid()) {
-    return Err("cannot load the API's TLS certificate " + options_.ssl.certfile + " or key " +
-               options_.ssl.keyfile);
+    return Err(tls_error_.empty() ? std::string("cannot set up the API's TLS context")
+                                  : tls_error_);
   }
   int port = options_.port;
   if (port == 0) {

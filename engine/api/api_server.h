@@ -39,7 +39,7 @@ struct ApiOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 18083;  // 0: any free port (see port())
   std::string node_name;
-  TlsServerOptions ssl;   // HTTPS when enabled (certfile, keyfile)
+  TlsServerOptions ssl;   // HTTPS when enabled; verify_peer asks for client certificates
 };
 
 struct ApiContext {
@@ -65,7 +65,8 @@ class ApiServer {
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
 
-  // Binds and starts serving on a background thread. Error: "cannot bind host:port: why".
+  // Binds and starts serving on a background thread. Errors: "cannot bind host:port: why", or
+  // for HTTPS the certificate, key or CA file that could not be used and OpenSSL's reason.
   Result<void, std::string> Start();
   void Stop();
   uint16_t port() const { return bound_port_; }
@@ -80,6 +81,7 @@ class ApiServer {
   std::vector<RouteInfo> routes_;
   std::thread thread_;
   uint16_t bound_port_ = 0;
+  std::string tls_error_;  // why the TLS context could not be set up (written once, in the ctor)
   std::chrono::steady_clock::time_point started_;
 };
 

@@ -13,6 +13,9 @@
 #include <fstream>
 #include <span>
 
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
 #include "engine/atomic_file.h"
 #include "engine/password_hash.h"
 
@@ -191,15 +194,65 @@ Result<std::unique_ptr<AuthStore>, std::string> AuthStore::Open(AuthOptions opti
     return Err(std::string("max_failed_logins must be at least 1"));
   }
   std::unique_ptr<AuthStore> store(new AuthStore(std::move(options)));
-  MQB_RETURN_IF_ERROR(store->LoadUsers());
-  MQB_RETURN_IF_ERROR(store->LoadKeys());
+  if (!store->options_.data_dir.empty()) {
+    store->users_stamp_ = FileStamp::Of(store->options_.data_dir + "/users");
+    store->keys_stamp_ = FileStamp::Of(store->options_.data_dir + "/api_keys");
+  }
+  MQB_RETURN_IF_ERROR(store->LoadUsers(&store->users_));
+  MQB_RETURN_IF_ERROR(store->LoadKeys(&store->keys_));
   MQB_RETURN_IF_ERROR(store->LoadBootstrap());
   return store;
 }
 
-Result<void, std::string> AuthStore::LoadUsers() {
+AuthStore::FileStamp AuthStore::FileStamp::Of(const std::string& path) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0) return FileStamp{};
+  return FileStamp{true, st.st_dev, st.st_ino, st.st_size,
+                   int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec};
+}
+
+void AuthStore::Refresh() {
+  if (options_.data_dir.empty()) return;
+  const FileStamp users = FileStamp::Of(options_.data_dir + "/users");
+  if (!(users == users_stamp_)) {
+    users_stamp_ = users;  // a broken file is reported once, not at every request
+    UserMap next;
+    auto r = LoadUsers(&next);
+    if (!r.ok()) {
+      spdlog::warn("api: {}; the users as they were are kept", r.error());
+    } else {
+      for (const auto& [name, old] : users_) {
+        const auto it = next.find(name);
+        if (it == next.end() || it->second.password != old.password ||
+            it->second.info.role != old.info.role) {
+          DropTokens(name);
+        }
+      }
+      users_ = std::move(next);
+    }
+  }
+  const FileStamp keys = FileStamp::Of(options_.data_dir + "/api_keys");
+  if (!(keys == keys_stamp_)) {
+    keys_stamp_ = keys;
+    KeyMap next;
+    auto r = LoadKeys(&next);
+    for (const auto& [name, k] : keys_) {
+      if (k.bootstrap && r.ok() && !next.emplace(name, k).second) {
+        r = Err("api key " + name + " in the api_keys file clashes with the bootstrap file");
+      }
+    }
+    if (!r.ok()) {
+      spdlog::warn("api: {}; the API keys as they were are kept", r.error());
+    } else {
+      keys_ = std::move(next);
+      basic_cache_.clear();
+    }
+  }
+}
+
+Result<void, std::string> AuthStore::LoadUsers(UserMap* out) const {
   if (options_.data_dir.empty()) return {};
-  auto parse = [this](std::string_view line) -> Result<void, std::string> {
+  auto parse = [out](std::string_view line) -> Result<void, std::string> {
     const auto f = Split(line, ':');
     if (f.size() != 4) return Err(std::string("expected username:role:hash:description"));
     if (!ValidName(f[0])) return Err(std::string("invalid user name"));
@@ -214,7 +267,7 @@ Result<void, std::string> AuthStore::LoadUsers() {
     if (!description) return Err(std::string("malformed description"));
     rec.info.description = std::move(*description);
     const std::string name = rec.info.username;
-    if (!users_.emplace(name, std::move(rec)).second) {
+    if (!out->emplace(name, std::move(rec)).second) {
       return Err("user " + name + " is listed twice");
     }
     return {};
@@ -222,9 +275,9 @@ Result<void, std::string> AuthStore::LoadUsers() {
   return ForEachLine(options_.data_dir + "/users", false, parse);
 }
 
-Result<void, std::string> AuthStore::LoadKeys() {
+Result<void, std::string> AuthStore::LoadKeys(KeyMap* out) const {
   if (options_.data_dir.empty()) return {};
-  auto parse = [this](std::string_view line) -> Result<void, std::string> {
+  auto parse = [out](std::string_view line) -> Result<void, std::string> {
     const auto f = Split(line, ':');
     if (f.size() != 8) {
       return Err(std::string(
@@ -252,10 +305,11 @@ Result<void, std::string> AuthStore::LoadKeys() {
     auto description = DecodeField(f[7]);
     if (!description) return Err(std::string("malformed description"));
     rec.info.description = std::move(*description);
-    if (keys_.count(rec.info.name) != 0 || FindByApiKey(rec.info.api_key) != nullptr) {
-      return Err("api key " + rec.info.name + " is listed twice");
-    }
-    keys_.emplace(rec.info.name, std::move(rec));
+    const bool twice = std::any_of(out->begin(), out->end(), [&](const auto& k) {
+      return k.first == rec.info.name || k.second.info.api_key == rec.info.api_key;
+    });
+    if (twice) return Err("api key " + rec.info.name + " is listed twice");
+    out->emplace(rec.info.name, std::move(rec));
     return {};
   };
   return ForEachLine(options_.data_dir + "/api_keys", false, parse);
@@ -302,6 +356,7 @@ Result<void, std::string> AuthStore::CommitUsers(const std::function<void(UserMa
               EncodeField(u.info.description) + "\n";
     }
     MQB_RETURN_IF_ERROR(WriteFileAtomically(options_.data_dir + "/users", text, 0600));
+    users_stamp_ = FileStamp::Of(options_.data_dir + "/users");
   }
   users_ = std::move(next);
   return {};
@@ -322,6 +377,7 @@ Result<void, std::string> AuthStore::CommitKeys(const std::function<void(KeyMap&
               EncodeField(k.info.description) + "\n";
     }
     MQB_RETURN_IF_ERROR(WriteFileAtomically(options_.data_dir + "/api_keys", text, 0600));
+    keys_stamp_ = FileStamp::Of(options_.data_dir + "/api_keys");
   }
   keys_ = std::move(next);
   return {};
@@ -343,6 +399,7 @@ Result<void, std::string> AuthStore::AddUser(const std::string& username,
   auto hash = Hash(password);
   if (!hash.ok()) return Err(hash.error());
   std::lock_guard lock(mu_);
+  Refresh();
   if (users_.count(username) != 0) return Err("user " + username + " already exists");
   return CommitUsers([&](UserMap& users) {
     users[username] = UserRecord{UserInfo{username, description, role}, std::move(hash.value())};
@@ -355,7 +412,8 @@ Result<void, std::string> AuthStore::ChangePassword(const std::string& username,
   auto hash = Hash(new_password);
   if (!hash.ok()) return Err(hash.error());
   std::lock_guard lock(mu_);
-  if (users_.count(username) == 0) return Err("no user " + username);
+  Refresh();
+  if (users_.count(username) == 0) return Err("user " + username + " not found");
   MQB_RETURN_IF_ERROR(
       CommitUsers([&](UserMap& users) { users[username].password = std::move(hash.value()); }));
   DropTokens(username);
@@ -366,8 +424,9 @@ Result<void, std::string> AuthStore::UpdateUser(const std::string& username,
                                                 std::optional<Role> role,
                                                 std::optional<std::string> description) {
   std::lock_guard lock(mu_);
+  Refresh();
   const auto it = users_.find(username);
-  if (it == users_.end()) return Err("no user " + username);
+  if (it == users_.end()) return Err("user " + username + " not found");
   const bool role_changes = role && *role != it->second.info.role;
   if (role_changes && *role == Role::kViewer && Administrators() == 1) {
     return Err(std::string("cannot demote the last administrator"));
@@ -383,8 +442,9 @@ Result<void, std::string> AuthStore::UpdateUser(const std::string& username,
 
 Result<void, std::string> AuthStore::DeleteUser(const std::string& username) {
   std::lock_guard lock(mu_);
+  Refresh();
   const auto it = users_.find(username);
-  if (it == users_.end()) return Err("no user " + username);
+  if (it == users_.end()) return Err("user " + username + " not found");
   if (it->second.info.role == Role::kAdministrator && Administrators() == 1) {
     return Err(std::string("cannot delete the last administrator"));
   }
@@ -393,22 +453,26 @@ Result<void, std::string> AuthStore::DeleteUser(const std::string& username) {
   return {};
 }
 
-std::vector<UserInfo> AuthStore::Users() const {
+std::vector<UserInfo> AuthStore::Users() {
   std::lock_guard lock(mu_);
+  Refresh();
   std::vector<UserInfo> out;
   for (const auto& [name, u] : users_) out.push_back(u.info);
   return out;
 }
 
-bool AuthStore::HasUsers() const {
+bool AuthStore::HasUsers() {
   std::lock_guard lock(mu_);
+  Refresh();
   return !users_.empty();
 }
 
-bool AuthStore::CheckPassword(const std::string& username, const std::string& password) const {
+bool AuthStore::CheckPassword(const std::string& username, const std::string& password) {
   std::optional<PasswordHash> expected;
   {
     std::lock_guard lock(mu_);
+    Refresh();
+  Refresh();
     const auto it = users_.find(username);
     if (it != users_.end()) expected = it->second.password;
   }
@@ -453,6 +517,8 @@ Result<LoginResult, AuthFailure> AuthStore::Login(const std::string& username,
   std::optional<PasswordHash> expected;
   {
     std::lock_guard lock(mu_);
+    Refresh();
+  Refresh();
     if (Locked(peer_address, now)) return Err(AuthFailure::kLocked);
     const auto it = users_.find(username);
     if (it != users_.end()) expected = it->second.password;
@@ -462,6 +528,7 @@ Result<LoginResult, AuthFailure> AuthStore::Login(const std::string& username,
   const bool random = RandomBytes(raw);
 
   std::lock_guard lock(mu_);
+  Refresh();
   const auto it = users_.find(username);
   // The record must still be the one verified: the password may have changed meanwhile.
   if (!verified || it == users_.end() || !(it->second.password == *expected)) {
@@ -477,6 +544,7 @@ Result<LoginResult, AuthFailure> AuthStore::Login(const std::string& username,
 
 void AuthStore::Logout(const std::string& username) {
   std::lock_guard lock(mu_);
+  Refresh();
   DropTokens(username);
 }
 
@@ -511,6 +579,7 @@ Result<AuthStore::CreatedKey, std::string> AuthStore::CreateApiKey(const std::st
   auto hash = Hash(created.api_secret);
   if (!hash.ok()) return Err(hash.error());
   std::lock_guard lock(mu_);
+  Refresh();
   if (keys_.count(name) != 0) return Err("api key " + name + " already exists");
   if (FindByApiKey(created.info.api_key) != nullptr) {
     return Err(std::string("generated api_key is already in use; try again"));
@@ -530,8 +599,9 @@ Result<ApiKeyInfo, std::string> AuthStore::UpdateApiKey(const std::string& name,
     return Err(std::string("expired_at must not be negative"));
   }
   std::lock_guard lock(mu_);
+  Refresh();
   const auto it = keys_.find(name);
-  if (it == keys_.end()) return Err("no api key " + name);
+  if (it == keys_.end()) return Err("API key " + name + " not found");
   if (it->second.bootstrap) {
     return Err("api key " + name + " comes from the bootstrap file; change it there");
   }
@@ -548,8 +618,9 @@ Result<ApiKeyInfo, std::string> AuthStore::UpdateApiKey(const std::string& name,
 
 Result<void, std::string> AuthStore::DeleteApiKey(const std::string& name) {
   std::lock_guard lock(mu_);
+  Refresh();
   const auto it = keys_.find(name);
-  if (it == keys_.end()) return Err("no api key " + name);
+  if (it == keys_.end()) return Err("API key " + name + " not found");
   if (it->second.bootstrap) {
     return Err("api key " + name + " comes from the bootstrap file; remove it there");
   }
@@ -558,15 +629,17 @@ Result<void, std::string> AuthStore::DeleteApiKey(const std::string& name) {
   return {};
 }
 
-std::vector<ApiKeyInfo> AuthStore::ApiKeys() const {
+std::vector<ApiKeyInfo> AuthStore::ApiKeys() {
   std::lock_guard lock(mu_);
+  Refresh();
   std::vector<ApiKeyInfo> out;
   for (const auto& [name, k] : keys_) out.push_back(k.info);
   return out;
 }
 
-std::optional<ApiKeyInfo> AuthStore::ApiKey(const std::string& name) const {
+std::optional<ApiKeyInfo> AuthStore::ApiKey(const std::string& name) {
   std::lock_guard lock(mu_);
+  Refresh();
   const auto it = keys_.find(name);
   if (it == keys_.end()) return std::nullopt;
   return it->second.info;
@@ -592,6 +665,7 @@ Result<Principal, AuthFailure> AuthStore::AuthenticateBearer(std::string_view to
   const auto now = Clock::now();
   const std::string digest = Sha256Hex(token);
   std::lock_guard lock(mu_);
+  Refresh();
   const auto it = sessions_.find(digest);
   if (it == sessions_.end()) return Err(AuthFailure::kBadCredentials);
   if (it->second.expires <= now) {
@@ -622,6 +696,8 @@ Result<Principal, AuthFailure> AuthStore::AuthenticateBasic(std::string_view cre
   const std::string digest = Sha256Hex(header);
   {
     std::lock_guard lock(mu_);
+    Refresh();
+  Refresh();
     if (Locked(peer_address, now)) return Err(AuthFailure::kLocked);
     const auto cached = basic_cache_.find(digest);
     if (cached != basic_cache_.end()) {
@@ -650,6 +726,8 @@ Result<Principal, AuthFailure> AuthStore::AuthenticateBasic(std::string_view cre
   std::string name;
   if (colon != std::string::npos) {
     std::lock_guard lock(mu_);
+    Refresh();
+  Refresh();
     if (const KeyRecord* key = FindByApiKey(api_key)) {
       expected = key->secret;
       name = key->info.name;
@@ -658,6 +736,7 @@ Result<Principal, AuthFailure> AuthStore::AuthenticateBasic(std::string_view cre
   const bool verified = Verify(expected, secret);
 
   std::lock_guard lock(mu_);
+  Refresh();
   const auto key = keys_.find(name);
   // The record must still be the one verified: the key may have been deleted or re-created.
   if (!verified || key == keys_.end() || !(key->second.secret == *expected)) {

@@ -37,7 +37,10 @@
 // 0x20 or 0x7f become %XX). Names (user names, API key names and api_key values) are 1..128 of
 // letters, digits, '_', '-', '.', '@', so they need no escaping. A malformed line makes Open fail
 // with "file:line: why". Changes made by another process (`mqbridge admins`) are seen at the next
-// Open; concurrent writers from two processes are not merged (the last write wins).
+// call that takes the store's lock (every request authenticates, so at the next request): the
+// store compares each file's inode, size and modification time with the version it last read or
+// wrote and reads it again when they differ. Every change starts from the current file, so a
+// change through the API does not undo one made with `mqbridge admins` just before.
 //
 // Bootstrap file (EMQX's api_key.bootstrap_file): lines "api_key:api_secret[:role]", '#' comments
 // and blank lines ignored, role "administrator" (the default) or "viewer". Its keys are loaded at
@@ -128,7 +131,7 @@ class AuthStore {
 
   // Users. Every change is written to the users file before it takes effect; on a write error
   // nothing changes. Errors: "invalid user name ...", "password must be at least 8 characters",
-  // "user X already exists", "no user X", "cannot delete the last administrator",
+  // "user X already exists", "user X not found", "cannot delete the last administrator",
   // "cannot demote the last administrator".
   Result<void, std::string> AddUser(const std::string& username, const std::string& password,
                                     Role role, const std::string& description);
@@ -137,10 +140,10 @@ class AuthStore {
   Result<void, std::string> UpdateUser(const std::string& username, std::optional<Role> role,
                                        std::optional<std::string> description);
   Result<void, std::string> DeleteUser(const std::string& username);
-  std::vector<UserInfo> Users() const;  // sorted by name
-  bool HasUsers() const;
+  std::vector<UserInfo> Users();  // sorted by name
+  bool HasUsers();
   // True if the user exists and the password is right (not counted for the lockout).
-  bool CheckPassword(const std::string& username, const std::string& password) const;
+  bool CheckPassword(const std::string& username, const std::string& password);
 
   // Sessions.
   Result<LoginResult, AuthFailure> Login(const std::string& username, const std::string& password,
@@ -148,7 +151,7 @@ class AuthStore {
   void Logout(const std::string& username);
 
   // API keys. The api_key (16 hex digits) and the secret (64 hex digits) are generated.
-  // Errors: "invalid api key name ...", "api key X already exists", "no api key X",
+  // Errors: "invalid api key name ...", "api key X already exists", "API key X not found",
   // "api key X comes from the bootstrap file ...", "expired_at must not be negative".
   struct CreatedKey {
     ApiKeyInfo info;
@@ -162,8 +165,8 @@ class AuthStore {
                                                std::optional<int64_t> expired_at_ms,
                                                std::optional<Role> role);
   Result<void, std::string> DeleteApiKey(const std::string& name);
-  std::vector<ApiKeyInfo> ApiKeys() const;  // sorted by name, bootstrap keys included
-  std::optional<ApiKeyInfo> ApiKey(const std::string& name) const;
+  std::vector<ApiKeyInfo> ApiKeys();  // sorted by name, bootstrap keys included
+  std::optional<ApiKeyInfo> ApiKey(const std::string& name);
 
   // Authenticates an HTTP Authorization header value: "Basic base64(api_key:api_secret)" (API keys
   // only, as EMQX) or "Bearer <token>" (from Login); the scheme is case-insensitive.
@@ -202,8 +205,23 @@ class AuthStore {
 
   explicit AuthStore(AuthOptions options);
 
-  Result<void, std::string> LoadUsers();
-  Result<void, std::string> LoadKeys();
+  // Parse <data_dir>/users (api_keys) into `out`; errors "file:line: why".
+  Result<void, std::string> LoadUsers(UserMap* out) const;
+  Result<void, std::string> LoadKeys(KeyMap* out) const;
+
+  // Identifies one version of a file: replaced (rename) or rewritten, it differs.
+  struct FileStamp {
+    bool exists = false;
+    uint64_t dev = 0, ino = 0;
+    int64_t size = 0, mtime_ns = 0;
+    static FileStamp Of(const std::string& path);
+    bool operator==(const FileStamp&) const = default;
+  };
+  // REQUIRES: mu_ held. Reads the users and api_keys files again if another process (`mqbridge
+  // admins`) changed them since they were last read or written here. Tokens of users whose
+  // password or role changed, or who are gone, are dropped, and so is the Basic cache when the
+  // keys change. A file that no longer parses is logged once and the previous state is kept.
+  void Refresh();
   Result<void, std::string> LoadBootstrap();
   // REQUIRES: mu_ held. Applies `edit` to a copy of the users (keys), writes the copy to its file
   // (unless there is no data_dir), and only then makes it current.
@@ -237,6 +255,7 @@ class AuthStore {
   mutable std::mutex mu_;
   UserMap users_;
   KeyMap keys_;
+  FileStamp users_stamp_, keys_stamp_;  // the versions users_ and keys_ reflect
   std::unordered_map<std::string, Session> sessions_;         // by SHA-256 of the token
   std::unordered_map<std::string, FailureCount> failures_;    // by peer address
   std::unordered_map<std::string, CachedBasic> basic_cache_;  // by SHA-256 of the header

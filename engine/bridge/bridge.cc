@@ -152,6 +152,7 @@ Result<std::vector<std::string>, std::string> Bridge::Apply(Config next,
   }
 
   // No batch in the pipeline from here to Resume: the dispatcher's pools can change.
+  const auto paused_at = std::chrono::steady_clock::now();
   collector_->Pause();
   pools_.resize(slots);
   for (size_t slot : retire) {
@@ -189,14 +190,19 @@ Result<std::vector<std::string>, std::string> Bridge::Apply(Config next,
   plan_ = plan;
   hook_plan_.store(plan_.get(), std::memory_order_release);
   collector_->Resume();
+  const auto paused_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                             std::chrono::steady_clock::now() - paused_at)
+                             .count();
   // The broker thread may be inside WantsTopic with the old plan; wait it out before freeing.
   if (broker_) broker_->Sync();
   old.reset();
 
   ListOnly();
-  spdlog::info("configuration applied: {} connector(s), {} rule(s), {} action(s), {} source(s)",
-               plan_->config->connectors.size(), plan_->rules.size(), plan_->sinks.size(),
-               plan_->sources.size());
+  spdlog::info(
+      "configuration applied: {} connector(s), {} rule(s), {} action(s), {} source(s); "
+      "messages waited {:.3f} ms for it",
+      plan_->config->connectors.size(), plan_->rules.size(), plan_->sinks.size(),
+      plan_->sources.size(), static_cast<double>(paused_us) / 1000.0);
   for (const std::string& line : merged.ignored) spdlog::warn("reload: {}", line);
   return std::move(merged.ignored);
 }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/process.h"
+#include "tests/support/tls_material.h"
 
 namespace mqb::engine {
 namespace {
@@ -76,6 +77,12 @@ TEST_F(ApiServerTest, RuleMetricsWithEmqxNamesAndReset) {
   EXPECT_NE(r.output.find("\"matched\":5"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("\"failed\":2"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("\"failed.no_result\":2"), std::string::npos) << r.output;
+  // Without -d: no body and no Content-Length, as `curl -X PUT URL` sends it.
+  r = testing::RunCommand(curl_ + " -o /dev/null -w '%{http_code}' -X PUT " + base +
+                          "/api/v5/rules/forward/metrics/reset");
+  EXPECT_EQ(r.output, "204");
+  EXPECT_EQ(rule->matched.Get(), 0u);
+  rule->matched.Add(1);
   r = testing::RunCommand(curl_ + " -o /dev/null -w '%{http_code}' -X PUT -d '' " + base +
                           "/api/v5/rules/forward/metrics/reset");
   EXPECT_EQ(r.output, "204");
@@ -151,6 +158,65 @@ TEST(ApiServerBind, PortInUseIsAClearError) {
   auto r = b.Start();
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().find("cannot bind 127.0.0.1:" + std::to_string(a.port())), std::string::npos);
+}
+
+// HTTPS with client certificates: verify_peer + fail_if_no_peer_cert refuses a client without
+// one (and one signed by another CA), and serves a client whose certificate the CA signed.
+TEST(ApiServerTls, ClientCertificatesAreVerifiedWhenAskedFor) {
+  testing::TempDir dir;
+  const testing::TlsMaterial tls = testing::GenerateTlsMaterial(dir);
+  MetricsRegistry m;
+  std::string admin, viewer;
+  auto auth = TestAuth(&admin, &viewer);
+  ApiContext ctx;
+  ctx.metrics = &m;
+  ctx.auth = auth.get();
+  ApiOptions o{"127.0.0.1", 0, "n", {}};
+  o.ssl.enable = true;
+  o.ssl.certfile = tls.server_cert;
+  o.ssl.keyfile = tls.server_key;
+  o.ssl.cacertfile = tls.ca_cert;
+  o.ssl.verify_peer = true;
+  o.ssl.fail_if_no_peer_cert = true;
+  ApiServer server(o, ctx);
+  auto started = server.Start();
+  ASSERT_TRUE(started.ok()) << started.error();
+  const std::string url = " https://127.0.0.1:" + std::to_string(server.port()) + "/api/v5/metrics";
+  auto code = [&](const std::string& args) {
+    return testing::RunCommand("curl -s -o /dev/null -w '%{http_code}' --cacert " + tls.ca_cert +
+                               " -u " + admin + " " + args + url).output;
+  };
+  EXPECT_EQ(code("--cert " + tls.client_cert + " --key " + tls.client_key), "200");
+  EXPECT_EQ(code(""), "000");  // the handshake fails without a client certificate
+  // A server the client does not trust is refused by the client.
+  EXPECT_EQ(testing::RunCommand("curl -s -o /dev/null -w '%{http_code}' --cacert " +
+                                tls.other_ca_cert + " --cert " + tls.client_cert + " --key " +
+                                tls.client_key + url).output,
+            "000");
+}
+
+TEST(ApiServerTls, AnUnreadableKeyIsAClearError) {
+  testing::TempDir dir;
+  const testing::TlsMaterial tls = testing::GenerateTlsMaterial(dir);
+  MetricsRegistry m;
+  ApiContext ctx;
+  ctx.metrics = &m;
+  ApiOptions o{"127.0.0.1", 0, "n", {}};
+  o.ssl.enable = true;
+  o.ssl.certfile = tls.server_cert;
+  o.ssl.keyfile = tls.client_key;  // a key that does not belong to the certificate
+  ApiServer server(o, ctx);
+  auto r = server.Start();
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("cannot load the API's TLS key " + tls.client_key), std::string::npos)
+      << r.error();
+  EXPECT_NE(r.error().find("mismatch"), std::string::npos) << r.error();  // OpenSSL's reason
+  o.ssl.keyfile = dir.path() + "/missing.key";
+  ApiServer missing(o, ctx);
+  r = missing.Start();
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("cannot load the API's TLS key " + o.ssl.keyfile), std::string::npos)
+      << r.error();
 }
 
 }  // namespace

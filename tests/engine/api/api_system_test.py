@@ -11,6 +11,7 @@ import queue
 import random
 import signal
 import socket
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -361,12 +362,26 @@ def scenario_errors(binary, work):
         err("GET", "/api/v5/rules", None, 401, "BAD_API_KEY_OR_SECRET", "wrong", auth=creds)
         subprocess.run([binary, "admins", "add", "alice", "--password", "alice-password-1", "-c", b.config],
                        check=True, capture_output=True)
-        b.stop()
-        b.start()  # the user file is read at start
+        # The running mqbridge sees the user at once.
         status, out = b.call("POST", "/api/v5/login", {"username": "alice", "password": "alice-password-1"}, auth=None)
         check(status == 200 and out["role"] == "administrator", "login %s %s" % (status, out))
         bearer = "Bearer " + out["token"]
         check(b.call("GET", "/api/v5/connectors", auth=bearer)[0] == 200, "the token works")
+        # A user made through the API next to it keeps alice; a password set from the shell ends
+        # alice's session.
+        b.ok("POST", "/api/v5/users", {"username": "bob", "password": "bob-password-1", "role": "viewer"})
+        subprocess.run([binary, "admins", "passwd", "alice", "--password", "alice-password-2", "-c", b.config],
+                       check=True, capture_output=True)
+        err("GET", "/api/v5/connectors", None, 401, "BAD_TOKEN", "", auth=bearer)
+        names = sorted(u["username"] for u in b.ok("GET", "/api/v5/users"))
+        check(names == ["alice", "bob"], "users after changes from both sides: %s" % names)
+        err("DELETE", "/api/v5/users/nobody", None, 404, "NOT_FOUND", "user nobody not found")
+        err("DELETE", "/api/v5/api_key/nothing", None, 404, "NOT_FOUND", "API key nothing not found")
+        b.stop()
+        b.start()  # everything survives a restart
+        status, out = b.call("POST", "/api/v5/login", {"username": "alice", "password": "alice-password-2"}, auth=None)
+        check(status == 200, "login with the new password %s %s" % (status, out))
+        bearer = "Bearer " + out["token"]
         time.sleep(1.3)
         err("GET", "/api/v5/connectors", None, 401, "TOKEN_TIME_OUT", "expired", auth=bearer)
         for _ in range(3):
@@ -527,6 +542,12 @@ def main():
             print("--- mqbridge log (last 40 lines) ---")
             print("".join(open(log).readlines()[-40:]))
         return 1
+    log = os.path.join(work, "mqbridge.log")
+    if os.path.exists(log):  # what the run says about itself, for the test's output
+        for line in open(log):
+            if "configuration applied" in line:
+                print(line.rstrip())
+    shutil.rmtree(work, ignore_errors=True)
     print("OK")
     return 0
 

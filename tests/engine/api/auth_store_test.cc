@@ -294,6 +294,39 @@ TEST_F(AuthStoreTest, CorruptFileNamesFileAndLine) {
   EXPECT_NE(r.error().find(users + ":2: "), std::string::npos) << r.error();
 }
 
+// Two stores on one data_dir, as a running mqbridge and `mqbridge admins`: each sees the other's
+// changes at its next call, and a change ends the sessions it invalidates.
+TEST_F(AuthStoreTest, ChangesByAnotherProcessAreSeenAtTheNextCall) {
+  auto running = Open();
+  AddAdmin(*running);
+  auto token = running->Login("alice", "correct horse", kPeer);
+  ASSERT_TRUE(token.ok());
+  auto key = running->CreateApiKey("ci", Role::kViewer, "", true, 0);
+  ASSERT_TRUE(key.ok());
+  const std::string key_header = Basic(key.value().info.api_key, key.value().api_secret);
+  ASSERT_TRUE(running->Authenticate(key_header, kPeer).ok());
+
+  auto shell = Open();  // reads the files as they are now
+  ASSERT_TRUE(shell->AddUser("bob", "bob's password", Role::kViewer, "").ok());
+  EXPECT_TRUE(running->Login("bob", "bob's password", kPeer).ok());
+  ASSERT_TRUE(shell->ChangePassword("alice", "a new password").ok());
+  EXPECT_FALSE(running->Authenticate("Bearer " + token.value().token, kPeer).ok());
+  EXPECT_TRUE(running->Login("alice", "a new password", kPeer).ok());
+  ASSERT_TRUE(shell->DeleteApiKey("ci").ok());
+  EXPECT_FALSE(running->Authenticate(key_header, kPeer).ok());  // also when it was cached
+
+  // A change on the running side starts from the file: bob stays.
+  ASSERT_TRUE(running->AddUser("carol", "carol's password", Role::kViewer, "").ok());
+  std::vector<std::string> names;
+  for (const UserInfo& u : shell->Users()) names.push_back(u.username);
+  EXPECT_EQ(names, (std::vector<std::string>{"alice", "bob", "carol"}));
+
+  // A broken file keeps the previous users.
+  WriteFile(dir_.File("data/users"), "garbage\n");
+  EXPECT_EQ(running->Users().size(), 3u);
+  EXPECT_TRUE(running->Login("carol", "carol's password", kPeer).ok());
+}
+
 TEST_F(AuthStoreTest, BootstrapKeys) {
   const std::string boot = dir_.File("bootstrap");
   WriteFile(boot,
