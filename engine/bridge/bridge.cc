@@ -130,6 +130,13 @@ void Bridge::ListOnly() {
 Result<std::vector<std::string>, std::string> Bridge::Apply(Config next,
                                                             const std::string& restart) {
   if (!started_) return Err(std::string("not running"));
+  // Pools retired long enough ago have closed their connections: free them now.
+  const auto now = std::chrono::steady_clock::now();
+  std::erase_if(retired_pools_, [&](RetiredPool& r) {
+    if (now - r.at < kRetiredGrace) return false;
+    r.pool->Dispose();
+    return true;
+  });
   ReloadMerge merged = MergeForReload(*plan_->config, std::move(next));
   auto built = Plan::Build(std::make_shared<const Config>(std::move(merged.config)), metrics_,
                            source_ids_, connector_slots_);
@@ -168,7 +175,7 @@ Result<std::vector<std::string>, std::string> Bridge::Apply(Config next,
       spdlog::info("connector {}: settings changed, reconnecting its pool",
                    pools_[slot]->name());
     }
-    retired_pools_.push_back(std::move(pools_[slot]));
+    retired_pools_.push_back({std::move(pools_[slot]), std::chrono::steady_clock::now()});
   }
   std::vector<bool> started(slots, false);
   for (size_t slot = 0; slot < slots; ++slot) {

@@ -60,6 +60,8 @@ class Bridge final : public broker::PublishHook {
   // `restart` names a connector whose pool reconnects even if its settings are the same.
   Result<std::vector<std::string>, std::string> Apply(Config next, const std::string& restart = {});
   Result<std::vector<std::string>, std::string> Reload(Config next) { return Apply(std::move(next)); }
+  // Owning thread: pools replaced by Apply that are not yet disposed of (see retired_pools_).
+  size_t retired_pool_count() const { return retired_pools_.size(); }
 
   MetricsRegistry& metrics() { return metrics_; }
   // The configuration as started (node, broker and api settings; see Apply for the rest).
@@ -105,9 +107,14 @@ class Bridge final : public broker::PublishHook {
   std::unique_ptr<Collector> collector_;
   Producer* broker_producer_ = nullptr;
   std::vector<std::unique_ptr<ConnectorPool>> pools_;  // by connector slot (null: none)
-  // Pools replaced or removed by Apply: stopped, kept until Stop (the reactors may still hold
-  // callbacks into them).
-  std::vector<std::unique_ptr<ConnectorPool>> retired_pools_;
+  // Pools replaced or removed by Apply, with when: their connections close with DISCONNECT,
+  // and the next Apply at least kRetiredGrace later disposes of them (Stop of any left).
+  struct RetiredPool {
+    std::unique_ptr<ConnectorPool> pool;
+    std::chrono::steady_clock::time_point at;
+  };
+  static constexpr std::chrono::seconds kRetiredGrace{1};
+  std::vector<RetiredPool> retired_pools_;
   std::unique_ptr<broker::Broker> broker_;
   std::unique_ptr<Pipeline> pipeline_;
   std::atomic<bool> accepting_{false};

@@ -114,6 +114,15 @@ void PoolConnection::PostHandOver(ConnectorPool* next, std::latch* done) {
   });
 }
 
+void PoolConnection::PostDispose(std::latch* done) {
+  reactor_->Post([this, done] {
+    if (sweep_armed_) reactor_->CancelTimer(sweep_timer_);
+    sweep_armed_ = false;
+    client_.reset();
+    done->count_down();
+  });
+}
+
 void PoolConnection::HandOver(ConnectorPool* next) {
   stopping_ = true;
   handed_over_ = true;
@@ -319,7 +328,7 @@ void PoolConnection::Pump() {
   SyncBacklog();
   if (!queue_.empty() && !sweep_armed_) {
     sweep_armed_ = true;
-    reactor_->AddTimer(pool_->sweep_period(), [this] {
+    sweep_timer_ = reactor_->AddTimer(pool_->sweep_period(), [this] {
       sweep_armed_ = false;
       Pump();
     });
@@ -430,6 +439,12 @@ void ConnectorPool::Retire(ConnectorPool* next) {
   stopping_.store(true);
   std::latch done(static_cast<std::ptrdiff_t>(conns_.size()));
   for (auto& c : conns_) c->PostHandOver(next, &done);
+  done.wait();
+}
+
+void ConnectorPool::Dispose() {
+  std::latch done(static_cast<std::ptrdiff_t>(conns_.size()));
+  for (auto& c : conns_) c->PostDispose(&done);
   done.wait();
 }
 

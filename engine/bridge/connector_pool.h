@@ -99,6 +99,10 @@ class PoolConnection final : public io::MqttClientHandler {
   // Any thread: stops the client and hands every message over to `next` (null: dropped), then
   // counts `done` down.
   void PostHandOver(ConnectorPool* next, std::latch* done);
+  // Any thread, after PostHandOver: destroys the client on its reactor thread (closing the
+  // socket if the DISCONNECT has not closed it yet) and cancels this connection's timer, then
+  // counts `done` down. Afterwards nothing on the reactor refers to this object.
+  void PostDispose(std::latch* done);
 
   io::ClientStatus status() const { return status_.load(); }
   const std::string& client_id() const { return client_id_; }
@@ -137,6 +141,7 @@ class PoolConnection final : public io::MqttClientHandler {
   InflightTable inflight_;
   int64_t backlog_counted_ = 0;
   bool sweep_armed_ = false;
+  io::Reactor::TimerId sweep_timer_ = 0;
   bool stopping_ = false;
   bool handed_over_ = false;           // after HandOver: messages go on to handed_to_
   ConnectorPool* handed_to_ = nullptr;
@@ -164,6 +169,9 @@ class ConnectorPool {
   // once every connection has handed its messages over, so that they are queued on `next` ahead
   // of anything dispatched afterwards (per-publisher order is kept across the change).
   void Retire(ConnectorPool* next);
+  // After Retire, from the owning thread: frees every connection's resources on its reactor and
+  // waits for that; the pool may then be destroyed while the reactors run.
+  void Dispose();
   bool retired() const { return retired_.load(); }
   // Any thread: hands the messages `idx` of `batch` to the connections that the dispatcher would
   // have chosen (OutMsg::conn modulo the pool size); `enqueued` is their original enqueue time.
