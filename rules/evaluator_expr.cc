@@ -236,7 +236,9 @@ Result<Value, EvalError> Evaluator::EvalCall(const Expr& e) {
   auto r = e.fn->fn(std::span<const Value>(args, n), *this);
   if (!r.ok()) {
     EvalError err = r.error();
-    err.message = std::string(e.fn_name) + ": " + err.message;
+    // Name the function once: the families' helpers (BadArg, Failed) already start with it.
+    const std::string prefix = std::string(e.fn_name) + ": ";
+    if (!std::string_view(err.message).starts_with(prefix)) err.message = prefix + err.message;
     return Err(std::move(err));
   }
   return r;

@@ -10,7 +10,7 @@
 //   conversion    conversion.cc      str str_utf8 str_utf16_le bool int float float2str map
 //                                    bin2hexstr hexstr2bin sqlserver_bin2hexstr
 //   type_tests    type_tests.cc      is_null is_null_var is_not_null ... is_empty
-//   string        string.cc          lower upper trim ... regex_* jq ...
+//   string        string.cc          lower upper trim ... regex_* ..., and jq from jq.cc
 //   map           map.cc             map_new map_get map_put map_keys ... mget mput
 //   array         array.cc           nth length sublist first last contains
 //   hash          hash.cc            md5 sha sha256 hash
@@ -52,5 +52,7 @@ void RegisterCompressionFunctions(FunctionRegistry& registry);
 void RegisterCodecFunctions(FunctionRegistry& registry);
 void RegisterTimeFunctions(FunctionRegistry& registry);
 void RegisterMiscFunctions(FunctionRegistry& registry);
+// jq(Program, Data[, Timeout]) (jq.cc, with libjq); registered by the string family.
+void RegisterJqFunction(FunctionRegistry& registry);
 
 }  // namespace mqb::rules

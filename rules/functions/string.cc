@@ -1,7 +1,7 @@
 // String functions (emqx_variform_bif / emqx_rule_funcs semantics): lower upper trim ltrim
 // rtrim reverse strlen substr split tokens concat sprintf pad replace ascii find join_to_string
-// join_to_sql_values_string map_to_redis_hset_args unescape jq, plus the regex functions
-// (regex_cache.cc).
+// join_to_sql_values_string map_to_redis_hset_args unescape, plus the regex functions
+// (regex_cache.cc) and jq (jq.cc).
 //
 // Strings are UTF-8 and handled per code point where EMQX works per character (strlen, substr,
 // pad, reverse, trim; "\r\n" counts as one character like Erlang's grapheme clusters); invalid
@@ -559,10 +559,6 @@ FnResult Unescape(std::span<const Value> args, EvalContext& ctx) {
   return functions::ArenaString(ctx, out);
 }
 
-FnResult Jq(std::span<const Value>, EvalContext&) {
-  return Err(EvalError::NotSupported("jq is not supported"));
-}
-
 }  // namespace
 
 void RegisterStringFunctions(FunctionRegistry& r) {
@@ -586,7 +582,7 @@ void RegisterStringFunctions(FunctionRegistry& r) {
   r.Register("join_to_sql_values_string", 1, 1, JoinToSqlValuesString);
   r.Register("map_to_redis_hset_args", 1, 1, MapToRedisHsetArgs, false);
   r.Register("unescape", 1, 1, Unescape);
-  r.Register("jq", 2, 3, Jq, false);
+  RegisterJqFunction(r);  // jq.cc
   functions::RegisterRegexFunctions(r);
 }
 

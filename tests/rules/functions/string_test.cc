@@ -1,8 +1,13 @@
 // String functions. Expected values: emqx_rule_funcs_SUITE (t_lower_upper, t_reverse, t_strlen,
 // t_substr, t_trim, t_split_*, t_tokens, t_concat, t_sprintf, t_pad*, t_replace, t_ascii,
 // t_join_to_string, t_join_to_sql_values_string, t_find*, t_regex_*, t_unescape*,
-// t_map_to_redis_hset_args) and the EMQX SQL function reference.
+// t_map_to_redis_hset_args) and the EMQX SQL function reference; jq: EMQX's rule-sql-jq page.
 #include "tests/rules/functions/test_context.h"
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
 
 namespace mqb::rules::testing {
 namespace {
@@ -357,12 +362,77 @@ TEST(StringFns, Unescape) {
   EXPECT_STR(ctx.Call("unescape", {S("end\\")}), "end\\");
 }
 
-TEST(StringFns, JqIsNotSupported) {
+TEST(JqFn, ListsEveryOutputAndEncodesNonStringInput) {
   TestContext ctx;
-  auto r = ctx.Call("jq", {S("."), S("{}")});
-  EXPECT_FN_ERROR(r, kNotSupported);
+  auto r = ctx.Call("jq", {S(".[] | . * 2"), S("[1, 2, 3]")});
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_TRUE(r.value().is_array());
+  ASSERT_EQ(r.value().AsArray().size(), 3u);
+  EXPECT_EQ(r.value().AsArray()[2].AsInt(), 6);
+  // A number as input is JSON-encoded first.
+  r = ctx.Call("jq", {S(". + 1"), I(41)});
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r.value().AsArray()[0].AsInt(), 42);
+}
+
+TEST(JqFn, ErrorsAreExceptionsWithJqsMessage) {
+  TestContext ctx;
+  auto r = ctx.Call("jq", {S("error(\"boom\")"), S("{}")});
+  EXPECT_FN_ERROR(r, kException);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().message.find("jq is not supported"), std::string::npos);
+  EXPECT_NE(r.error().message.find("boom"), std::string::npos) << r.error().message;
+  EXPECT_FN_ERROR(ctx.Call("jq", {I(1), S("{}")}), kBadArgument);
+  EXPECT_FN_ERROR(ctx.Call("jq", {S("."), S("{}"), I(0)}), kBadArgument);
+  // Modules cannot be loaded: nothing is read from disk.
+  r = ctx.Call("jq", {S("import \"x\" as x; ."), S("{}")});
+  EXPECT_FN_ERROR(r, kException);
+}
+
+// A program that never produces an output is stopped at its timeout, and the thread's next
+// call of the same program works (a fresh state).
+TEST(JqFn, TimeoutStopsALoopThatProducesNothing) {
+  TestContext ctx;
+  const auto start = std::chrono::steady_clock::now();
+  auto r = ctx.Call("jq", {S("last(range(1e15))"), S("null"), I(200)});
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("timeout after 200 ms"), std::string::npos)
+      << r.error().message;
+  EXPECT_LT(took, std::chrono::seconds(5));
+  r = ctx.Call("jq", {S("last(range(3))"), S("null"), I(1000)});
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r.value().AsArray()[0].AsInt(), 2);
+}
+
+TEST(JqFn, TooManyResultsIsAnErrorNotAnOutOfMemory) {
+  TestContext ctx;
+  auto r = ctx.Call("jq", {S("range(1e9)"), S("null")});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("more than"), std::string::npos) << r.error().message;
+  // halt ends the outputs; halt_error's message is the error.
+  r = ctx.Call("jq", {S("1, halt, 2"), S("null")});
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r.value().AsArray().size(), 1u);
+  r = ctx.Call("jq", {S("\"stopped\" | halt_error"), S("null")});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("stopped"), std::string::npos) << r.error().message;
+}
+
+// Several threads use jq at once, each with its own compiled states.
+TEST(JqFn, ThreadsEvaluateIndependently) {
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      TestContext ctx;
+      for (int i = 0; i < 200; ++i) {
+        auto r = ctx.Call("jq", {ctx.S(".x + " + std::to_string(t)), S("{\"x\": 1}")});
+        if (r.ok() && r.value().AsArray()[0].AsInt() == 1 + t) ++ok;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 800);
 }
 
 }  // namespace
