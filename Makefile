@@ -1,4 +1,5 @@
-# Entry points. Every target runs scripts/bootstrap first, so each works on a fresh Debian 12.
+# Conveniences over scripts/ (which need only bash: a fresh Debian has no make until
+# scripts/bootstrap installed build-essential). Each script bootstraps what it needs.
 .PHONY: all bootstrap build test run bench fuzz clean
 
 all: build
@@ -6,20 +7,19 @@ all: build
 bootstrap:
 	bash scripts/bootstrap
 
-build: bootstrap
+build:
 	bash scripts/build-release
 
-test: bootstrap
+test:
 	bash scripts/test
 
-run: bootstrap
-	bash scripts/build-release mqbridge
-	bash scripts/walkthrough
+run:
+	bash scripts/run
 
 bench: build
 	bash scripts/bench
 
-fuzz: bootstrap
+fuzz:
 	MQB_FUZZ_SECONDS=$${MQB_FUZZ_SECONDS:-600} bash scripts/test
 
 clean:
