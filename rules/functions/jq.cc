@@ -14,7 +14,8 @@
 // state is torn down, never reused.
 //
 // Limits: at most kMaxResults outputs and functions::kMaxResultBytes of JSON per call; beyond
-// that the call fails instead of exhausting memory.
+// that the call fails. The memory libjq uses while the program runs is not bounded (only its
+// time is): a rule such as jq('[range(1e9)]', ...) exhausts memory before its timeout.
 //
 // Thread-safety: any number of threads may call jq; each uses its own cached states. The
 // watchdog's table is guarded by its mutex; jq_halt on a running state from the watchdog is the
@@ -50,7 +51,7 @@ constexpr std::chrono::milliseconds kDefaultTimeout{10'000};
 constexpr std::chrono::milliseconds kMaxTimeout{86'400'000};
 constexpr std::chrono::milliseconds kWatchdogTick{50};
 constexpr size_t kMaxCachedPrograms = 64;
-constexpr size_t kMaxResults = 100'000;
+constexpr size_t kMaxResults = 10'000;
 
 using SteadyClock = std::chrono::steady_clock;
 
@@ -236,10 +237,13 @@ FnResult Jq(std::span<const Value> args, EvalContext& ctx) {
       break;
     }
     jv dumped = jv_dump_string(r, 0);  // consumes `r`
-    if (results > 0) out.push_back(',');
-    out.append(jv_string_value(dumped), static_cast<size_t>(jv_string_length_bytes(jv_copy(dumped))));
+    const auto length = static_cast<size_t>(jv_string_length_bytes(jv_copy(dumped)));
+    if (out.size() + length <= functions::kMaxResultBytes) {
+      if (results > 0) out.push_back(',');
+      out.append(jv_string_value(dumped), length);
+    }
     jv_free(dumped);
-    if (++results > kMaxResults || out.size() > functions::kMaxResultBytes) {
+    if (++results > kMaxResults || out.size() + length > functions::kMaxResultBytes) {
       error = "more than " + std::to_string(kMaxResults) + " results or " +
               std::to_string(functions::kMaxResultBytes) + " bytes";
       break;

@@ -4,6 +4,10 @@
 // document). Whatever compiles is evaluated on a message.publish and on a bridge source event
 // with that payload, its outputs are JSON-encoded and a template made of the SQL text is
 // rendered against them. Nothing may crash, leak or trip a sanitizer; errors are values.
+//
+// SQL that calls jq is skipped: a jq program's time is bounded only by its timeout (10 s by
+// default) and its memory not at all (`[range(1e9)]`), so the fuzzer would find libjq's
+// resource use instead of our bugs. libjq is fuzzed upstream; the jq() wrapper has unit tests.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -27,6 +31,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
   size_t nul = in.find('\0');
   std::string_view sql = in.substr(0, nul);
+  for (size_t i = 0; i + 1 < sql.size(); ++i) {
+    if ((sql[i] | 0x20) == 'j' && (sql[i + 1] | 0x20) == 'q') return 0;
+  }
   std::string payload_text = nul == std::string_view::npos
                                  ? std::string(R"({"a": {"b": [1, 2.5, "x"]}, "s": "{\"k\": 1}"})")
                                  : std::string(in.substr(nul + 1));
