@@ -151,7 +151,10 @@ void BrokerCore::HandleConnect(Client& c, const codec::Frame& frame, TimePoint n
   }
   c.keep_alive = k.keep_alive;
   bool keep_alive_changed = false;
-  if (v5 && c.keep_alive > options_.max_keepalive) {
+  // 0 asks for no keep-alive at all, which is longer than any limit: a lowered max_keepalive
+  // applies to it too (announced as Server Keep Alive, which the client must use).
+  const bool limited = options_.max_keepalive < 65535;
+  if (v5 && (c.keep_alive > options_.max_keepalive || (limited && c.keep_alive == 0))) {
     c.keep_alive = options_.max_keepalive;
     keep_alive_changed = true;
   }

@@ -439,6 +439,55 @@ TEST_F(BrokerCoreTest, AuthenticationAndAcl) {
   v31->Send(Sub(3, "private/x"));
   EXPECT_EQ(v31->Pending(), 0u);
   EXPECT_TRUE(v31->closed());
+  // 3.1.1: SUBACK return code 0x80 (Failure) [MQTT-3.9.3], the other filters still granted.
+  auto v311 = connect(kV311, "alice", "secret");
+  EXPECT_EQ(v311->raw(), Bytes({0x20, 0x02, 0x00, 0x00}));
+  v311->ClearRaw();
+  v311->SendRaw(Bytes({0x82, 0x12, 0x00, 0x04, 0x00, 0x09, 'p', 'r', 'i', 'v', 'a', 't', 'e', '/',
+                       'x', 0x01, 0x00, 0x01, 'o', 0x01}));
+  EXPECT_EQ(v311->raw(), Bytes({0x90, 0x04, 0x00, 0x04, 0x80, 0x01}));
+  EXPECT_FALSE(v311->closed());
+}
+
+// Server Keep Alive [MQTT-3.2.2-21]: announced in CONNACK whenever max_keepalive lowers what the
+// client asked for, including 0 (no keep-alive at all), and then enforced at 1.5 times it.
+class ServerKeepAliveTest : public BrokerCoreTest {
+ protected:
+  static BrokerOptions Options() {
+    BrokerOptions o;
+    o.max_keepalive = 20;
+    return o;
+  }
+  ServerKeepAliveTest() : BrokerCoreTest(Options()) {}
+};
+
+TEST_F(ServerKeepAliveTest, AnnouncedWhenLoweredAndEnforced) {
+  auto within = NewClient(kV5);
+  auto ack = within->Connect("within", true, 10);
+  ASSERT_TRUE(ack && ack->As<codec::Connack>());
+  EXPECT_FALSE(ack->As<codec::Connack>()->properties.GetInteger(PropertyId::kServerKeepAlive));
+
+  auto over = NewClient(kV5);
+  ack = over->Connect("over", true, 600);
+  ASSERT_TRUE(ack && ack->As<codec::Connack>());
+  EXPECT_EQ(ack->As<codec::Connack>()->properties.GetInteger(PropertyId::kServerKeepAlive), 20u);
+
+  auto none = NewClient(kV5);
+  ack = none->Connect("none", true, 0);
+  ASSERT_TRUE(ack && ack->As<codec::Connack>());
+  EXPECT_EQ(ack->As<codec::Connack>()->properties.GetInteger(PropertyId::kServerKeepAlive), 20u);
+
+  // 3.1.1 has no way to be told: its keep-alive is left as asked.
+  auto old = NewClient(kV311);
+  old->Connect("old", true, 600);
+
+  Advance(std::chrono::seconds(29));
+  EXPECT_FALSE(over->closed());
+  EXPECT_FALSE(none->closed());
+  Advance(std::chrono::seconds(2));  // past 1.5 x 20 s without a packet
+  EXPECT_TRUE(over->closed());
+  EXPECT_TRUE(none->closed());
+  EXPECT_FALSE(old->closed());
 }
 
 }  // namespace
