@@ -117,6 +117,19 @@ void Connection::OnRecv(int32_t res, uint32_t flags) {
     recv_armed_ = false;
     --outstanding_;
   }
+  if (lingering_) {  // closing: discard input until the peer's FIN (or an error)
+    BufferRing* ring = reactor_.buffer_ring();
+    if (res > 0 && (flags & IORING_CQE_F_BUFFER) != 0 && ring != nullptr) {
+      ring->Recycle(static_cast<uint16_t>(flags >> IORING_CQE_BUFFER_SHIFT));
+    }
+    if (res == 0 || (res < 0 && res != -ENOBUFS && res != -ECANCELED)) {
+      Finish({IoErrc::kClosedLocally, 0, "closed"});
+    } else if (last) {
+      ArmRecv();
+    }
+    MaybeFinishClose();
+    return;
+  }
   // While paused, and until what was held has been delivered, keep receipts in order aside.
   const bool hold = read_paused_ || held_size_ > 0 || held_end_;
   if (res > 0) {
@@ -408,9 +421,20 @@ void Connection::Close() {
 void Connection::Abort(IoError reason) { Finish(std::move(reason)); }
 
 void Connection::MaybeFinishClose() {
-  if (state_ == State::kClosing && !send_in_flight_ && pending_.empty()) {
+  if (state_ == State::kClosing && !send_in_flight_ && pending_.empty() && !lingering_) {
     shutdown(fd_, SHUT_WR);
-    Finish({IoErrc::kClosedLocally, 0, "closed"});
+    if (options_.close_linger.count() <= 0 || held_end_) {  // held_end_: the peer closed already
+      Finish({IoErrc::kClosedLocally, 0, "closed"});
+      return;
+    }
+    lingering_ = true;
+    read_paused_ = false;  // nothing is delivered any more; what was held is dropped
+    held_size_ = 0;
+    linger_timer_ = reactor_.AddTimer(options_.close_linger, [this] {
+      linger_timer_ = 0;
+      Finish({IoErrc::kClosedLocally, 0, "closed (linger ended)"});
+    });
+    ArmRecv();
     return;
   }
   if (state_ == State::kClosed && outstanding_ == 0 && !released_) {
@@ -422,6 +446,10 @@ void Connection::MaybeFinishClose() {
 void Connection::Finish(IoError error) {
   if (state_ == State::kClosed) return;
   state_ = State::kClosed;
+  if (linger_timer_ != 0) {
+    reactor_.CancelTimer(linger_timer_);
+    linger_timer_ = 0;
+  }
   if (fd_ >= 0) shutdown(fd_, SHUT_RDWR);
   if (outstanding_ > 0) {
     if (recv_armed_) reactor_.Cancel(&recv_op_);

@@ -27,7 +27,8 @@
 //   -> OnClose (exactly once, last callback). After OnClose returns the handler is never used
 //   again and the reactor frees the Connection as soon as its in-flight operations have completed
 //   (they are cancelled). The owner must not use the Connection pointer after OnClose.
-//   Close() flushes what is queued (and sends TLS close_notify) before closing; Abort() closes now.
+//   Close() flushes what is queued (and sends TLS close_notify) before closing, then lingers
+//   (ConnectionOptions::close_linger, reading and discarding) if asked; Abort() closes now.
 //
 // Thread-safety: reactor thread only. The handler must outlive the connection until OnClose.
 #pragma once
@@ -36,6 +37,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -68,6 +70,11 @@ struct ConnectionOptions {
   size_t single_shot_buffer = 64 << 10;   // receive buffer in single-shot mode
   std::shared_ptr<const TlsContext> tls;  // null: plain TCP
   std::string tls_server_name;            // client: SNI and the name the certificate must match
+  // Close() with a linger: once everything queued has left, the write side is shut (FIN) and the
+  // connection keeps reading, discarding what arrives, until the peer closes or this time has
+  // passed. A peer that is still writing then reads our last bytes (a server's DISCONNECT)
+  // instead of losing them to the reset that closing with unread input causes. 0: close at once.
+  std::chrono::milliseconds close_linger{0};
 };
 
 enum class SendStatus { kOk, kWouldBlock, kClosed };
@@ -163,6 +170,9 @@ class Connection {
   std::vector<uint8_t> held_spare_;
   bool held_end_ = false;
   IoError held_error_;
+  // Close linger: write side shut, reading and discarding until the peer closes or the timer.
+  bool lingering_ = false;
+  uint64_t linger_timer_ = 0;
   std::unique_ptr<TlsSession> tls_;
   sockaddr_storage peer_{};
   socklen_t peer_len_ = 0;

@@ -38,6 +38,10 @@ BrokerOptions MakeBrokerOptions(const BrokerConfig& config) {
 
 namespace {
 
+// How long a closed client connection keeps reading (and discarding) so that the client can read
+// the server's last packet; ends earlier when the client closes.
+constexpr std::chrono::milliseconds kCloseLinger{2000};
+
 std::string PeerName(int fd) {
   sockaddr_storage addr{};
   socklen_t len = sizeof(addr);
@@ -206,6 +210,9 @@ Result<std::unique_ptr<Broker>, std::string> Broker::Start(
     auto listener = io::Listener::Listen(
         *b->reactor_, l.host, l.port, [self, tls](io::ConnectionOptions& o) {
           o.tls = tls;
+          // After a DISCONNECT for a violation the client may still be writing: let it read the
+          // DISCONNECT (see ConnectionOptions::close_linger) instead of resetting under it.
+          o.close_linger = kCloseLinger;
           auto* c = new Conn(self);
           self->conns_.insert(c);
           return static_cast<io::ConnectionHandler*>(c);
