@@ -180,6 +180,7 @@ class Loader {
     r.Duration("connect_timeout", cfg_.broker.connect_timeout, Duration(100), Duration(3'600'000));
     r.Int("receive_maximum", cfg_.broker.receive_maximum, 1, 65535);
     r.Int("topic_alias_maximum", cfg_.broker.topic_alias_maximum, 0, 65535);
+    r.Int("outbound_topic_aliases", cfg_.broker.outbound_topic_aliases, 0, 65535);
     r.Bool("queue_qos0_offline", cfg_.broker.queue_qos0_offline);
     r.Bool("retain_available", cfg_.broker.retain_available);
     r.Int("max_bridge_backlog", cfg_.broker.max_bridge_backlog, 0, 100'000'000);

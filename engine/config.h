@@ -170,6 +170,7 @@ struct BrokerConfig {
   Duration connect_timeout{10'000};     // time allowed from accept to CONNECT
   int receive_maximum = 128;            // inbound QoS 2 awaiting PUBREL per client
   int topic_alias_maximum = 64;         // inbound topic aliases per 5.0 client
+  int outbound_topic_aliases = 64;      // aliases the broker assigns per 5.0 client (0: none)
   bool queue_qos0_offline = false;      // also queue QoS 0 for disconnected sessions
   bool retain_available = true;
   // Back-pressure: while more than this many messages wait in the queues of connected remotes,

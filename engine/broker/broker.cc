@@ -31,6 +31,8 @@ BrokerOptions MakeBrokerOptions(const BrokerConfig& config) {
   o.receive_maximum = static_cast<uint16_t>(std::clamp(config.receive_maximum, 1, 65535));
   o.topic_alias_maximum =
       static_cast<uint16_t>(std::clamp(config.topic_alias_maximum, 0, 65535));
+  o.outbound_topic_aliases =
+      static_cast<uint16_t>(std::clamp(config.outbound_topic_aliases, 0, 65535));
   o.queue_qos0_offline = config.queue_qos0_offline;
   o.retain_available = config.retain_available;
   return o;

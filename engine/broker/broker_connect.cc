@@ -141,6 +141,9 @@ void BrokerCore::HandleConnect(Client& c, const codec::Frame& frame, TimePoint n
         k.properties.GetInteger(PropertyId::kReceiveMaximum).value_or(65535));
     c.maximum_packet_size = k.properties.GetInteger(PropertyId::kMaximumPacketSize).value_or(0);
     c.topic_aliases.assign(options_.topic_alias_maximum, std::string());
+    c.out_alias_max = static_cast<uint16_t>(std::min<uint32_t>(
+        options_.outbound_topic_aliases,
+        k.properties.GetInteger(PropertyId::kTopicAliasMaximum).value_or(0)));
   } else {
     expiry = k.clean_start ? 0 : 0xFFFFFFFFu;
   }

@@ -5,6 +5,8 @@
 //   broker.connect_timeout     [10 s]     time to receive CONNECT after accept
 //   broker.receive_maximum     [128]      inbound QoS 2 messages awaiting PUBREL per client
 //   broker.topic_alias_maximum [64]       inbound topic aliases per 5.0 client
+//   broker.outbound_topic_aliases [64]    aliases the broker assigns per 5.0 client, within the
+//                                         client's Topic Alias Maximum (0: none)
 //   broker.queue_qos0_offline  [false]    also queue QoS 0 for disconnected sessions
 //   broker.retain_available    [true]
 //
@@ -30,6 +32,7 @@ struct BrokerOptions {
   std::chrono::milliseconds connect_timeout{10'000};
   uint16_t receive_maximum = 128;
   uint16_t topic_alias_maximum = 64;
+  uint16_t outbound_topic_aliases = 64;  // aliases we assign per 5.0 client (0: none)
   bool queue_qos0_offline = false;
   bool retain_available = true;
 };

@@ -168,10 +168,25 @@ BrokerCore::SendResult BrokerCore::SendPublish(Client& c, const Delivery& d, uin
   p.topic = m.topic;
   p.packet_id = packet_id;
   p.payload = m.payload;
+  // Outbound topic alias: a topic seen before goes as its alias and an empty topic name; a new
+  // one gets the next free alias (sent with the topic) once this packet is written. Topics of
+  // one or two bytes cost no more than their 3-byte alias property and are sent as they are.
+  uint16_t alias = 0;
+  bool new_alias = false;
+  if (c.out_alias_max > 0 && m.topic.size() > 2) {
+    if (auto it = c.out_aliases.find(std::string_view(m.topic)); it != c.out_aliases.end()) {
+      alias = it->second;
+      p.topic = {};
+    } else if (c.out_aliases.size() < c.out_alias_max) {
+      alias = static_cast<uint16_t>(c.out_aliases.size() + 1);
+      new_alias = true;
+    }
+  }
   if (c.version == ProtocolVersion::kV5) {
-    size_t need = 5 + d.id_count * 5 + m.properties.size();
+    size_t need = 5 + d.id_count * 5 + 3 + m.properties.size();
     if (c.props_scratch.size() < need) c.props_scratch.resize(need);
     codec::PropertyWriter w(c.props_scratch);
+    if (alias != 0) w.AddInteger(PropertyId::kTopicAlias, alias);
     if (m.has_expiry) {
       auto left = std::chrono::ceil<std::chrono::seconds>(m.expires_at - now).count();
       w.AddInteger(PropertyId::kMessageExpiryInterval, static_cast<uint32_t>(std::max<int64_t>(left, 1)));
@@ -195,6 +210,7 @@ BrokerCore::SendResult BrokerCore::SendPublish(Client& c, const Delivery& d, uin
     return SendResult::kWouldBlock;
   }
   ++counters_.publishes_sent;
+  if (new_alias) c.out_aliases.emplace(std::string(m.topic), alias);  // the client knows it now
   return SendResult::kSent;
 }
 

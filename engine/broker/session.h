@@ -16,10 +16,13 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "codec/framer.h"
@@ -95,6 +98,12 @@ struct Session {
   size_t route_index = 0;
 };
 
+// Hashes topics as string_views, so lookups by a view do not build a std::string.
+struct TopicHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 struct Client {
   enum class State { kAwaitConnect, kConnected, kClosed };
   Transport* transport = nullptr;
@@ -113,6 +122,11 @@ struct Client {
   uint16_t receive_maximum = 65535;
   uint32_t maximum_packet_size = 0;  // 0: none
   std::vector<std::string> topic_aliases;  // inbound alias -> topic (index alias-1)
+  // Outbound topic aliases (5.0): topic -> alias this connection has been told, at most
+  // out_alias_max (the lower of the client's Topic Alias Maximum and ours); assigned first come,
+  // never replaced, so a stable set of topics keeps its aliases.
+  uint16_t out_alias_max = 0;
+  std::unordered_map<std::string, uint16_t, TopicHash, std::equal_to<>> out_aliases;
   bool session_expiry_zero_at_connect = false;
   std::optional<WillMessage> will;
   bool closing_with_will = true;     // false after a normal DISCONNECT

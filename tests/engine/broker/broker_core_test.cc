@@ -282,6 +282,48 @@ TEST_F(BrokerCoreTest, ReceiveMaximumLimitsInflight) {
   EXPECT_EQ(core_.FindSession("rm")->queue.size(), 2u);
 }
 
+// Outbound topic aliases [MQTT-3.3.2-12..]: within the client's Topic Alias Maximum, a topic gets
+// an alias the first time (sent with the topic), then travels as the alias with an empty topic;
+// once the aliases are used up and for short topics, the topic goes as it is; a client that
+// announced no maximum never gets one.
+TEST_F(BrokerCoreTest, OutboundTopicAliasesWithinTheClientsMaximum) {
+  auto sub = NewClient(kV5);
+  std::array<uint8_t, 16> buf;
+  sub->Connect("ta", true, 60,
+               Props(buf, {{PropertyId::kTopicAliasMaximum, 2}}, codec::PropertyContext::kConnect));
+  sub->Send(Sub(1, "#"));
+  sub->Next();
+  auto plain = NewClient(kV5);
+  plain->Connect("plain");
+  plain->Send(Sub(1, "#"));
+  plain->Next();
+  auto pub = NewClient(kV5);
+  pub->Connect("p");
+  struct Want {
+    std::string_view topic;
+    std::string_view sent_topic;
+    std::optional<uint32_t> alias;
+  };
+  const Want steps[] = {
+      {"sensors/a/temp", "sensors/a/temp", 1}, {"sensors/a/temp", "", 1},
+      {"sensors/b/temp", "sensors/b/temp", 2}, {"sensors/c/temp", "sensors/c/temp", std::nullopt},
+      {"ab", "ab", std::nullopt},              {"sensors/b/temp", "", 2},
+      {"sensors/a/temp", "", 1},
+  };
+  for (const Want& w : steps) {
+    pub->Send(Pub(w.topic, "v"));
+    auto got = sub->Next();
+    ASSERT_TRUE(got && got->As<codec::Publish>()) << w.topic;
+    EXPECT_EQ(got->As<codec::Publish>()->topic, w.sent_topic) << w.topic;
+    EXPECT_EQ(got->As<codec::Publish>()->properties.GetInteger(PropertyId::kTopicAlias), w.alias)
+        << w.topic;
+    auto other = plain->Next();
+    ASSERT_TRUE(other && other->As<codec::Publish>());
+    EXPECT_EQ(other->As<codec::Publish>()->topic, w.topic);
+    EXPECT_FALSE(other->As<codec::Publish>()->properties.Has(PropertyId::kTopicAlias));
+  }
+}
+
 TEST_F(BrokerCoreTest, QosIsDowngradedToSubscription) {
   auto sub = Subscriber(kV311, "s", "t", QoS::kAtMostOnce);
   auto pub = NewClient(kV311);
