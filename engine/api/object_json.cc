@@ -169,11 +169,11 @@ Result<void, std::string> KeepSecrets(toml::table& object, const toml::table* st
     } else if (toml::array* a = v.as_array()) {
       const toml::array* olda = old ? old->as_array() : nullptr;
       for (size_t i = 0; i < a->size(); ++i) {
-        toml::table* t = a->get(i)->as_table();
-        if (t == nullptr) continue;
+        toml::table* item = a->get(i)->as_table();
+        if (item == nullptr) continue;
         const toml::table* oldt =
             olda != nullptr && i < olda->size() ? olda->get(i)->as_table() : nullptr;
-        if (auto r = KeepSecrets(*t, oldt, path + "." + key + "[" + std::to_string(i) + "]");
+        if (auto r = KeepSecrets(*item, oldt, path + "." + key + "[" + std::to_string(i) + "]");
             !r.ok()) {
           return r;
         }

@@ -163,9 +163,9 @@ Result<std::vector<std::string>, std::string> Bridge::Apply(Config next,
   collector_->Pause();
   pools_.resize(slots);
   for (size_t slot : retire) {
-    ConnectorPool* next = fresh[slot].get();
-    pools_[slot]->Retire(next);  // its messages are queued on `next` before anything newer
-    if (next == nullptr) {
+    ConnectorPool* successor = fresh[slot].get();
+    pools_[slot]->Retire(successor);  // its messages go to `successor` before anything newer
+    if (successor == nullptr) {
       ConnectorState* st = metrics_.Connector(pools_[slot]->name());
       st->status.store(ResourceStatus::kDisconnected);
       st->connected_clients.Set(0);

@@ -259,10 +259,10 @@ FnResult Jq(std::span<const Value> args, EvalContext& ctx) {
     if (jv_get_kind(msg) == JV_KIND_STRING) {
       error = jv_string_value(msg);
     } else if (jv_is_valid(msg) && jv_get_kind(msg) != JV_KIND_NULL) {
-      jv text = jv_dump_string(msg, 0);
+      jv dumped = jv_dump_string(msg, 0);
       msg = jv_null();
-      error = jv_string_value(text);
-      jv_free(text);
+      error = jv_string_value(dumped);
+      jv_free(dumped);
     }
     jv_free(msg);
     Forget(program);  // `p` is gone from here on

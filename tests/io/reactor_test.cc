@@ -326,7 +326,7 @@ TEST_P(ReactorTest, ShutdownFlushesQueuedBytes) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, ReactorTest, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "SingleShot" : "Multishot"; });
+                         [](const auto& p) { return p.param ? "SingleShot" : "Multishot"; });
 
 }  // namespace
 }  // namespace mqb::io

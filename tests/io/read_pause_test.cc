@@ -446,7 +446,7 @@ TEST_P(ReadPauseTest, TlsConnectionPausesAndResumesWithoutLoss) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, ReadPauseTest, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "SingleShot" : "Multishot"; });
+                         [](const auto& p) { return p.param ? "SingleShot" : "Multishot"; });
 
 }  // namespace
 }  // namespace mqb::io

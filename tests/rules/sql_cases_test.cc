@@ -193,8 +193,8 @@ TEST_P(SqlCasesTest, File) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, SqlCasesTest, ::testing::ValuesIn(CaseFiles()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string n = info.param.substr(0, info.param.size() - 5);
+                         [](const ::testing::TestParamInfo<std::string>& p) {
+                           std::string n = p.param.substr(0, p.param.size() - 5);
                            for (char& ch : n) {
                              if (!isalnum(static_cast<unsigned char>(ch))) {
                                ch = '_';
