@@ -211,15 +211,28 @@ AuthStore::FileStamp AuthStore::FileStamp::Of(const std::string& path) {
                    int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec};
 }
 
+bool AuthStore::FileStamp::Recent() const {
+  const int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  return exists && now_ns - mtime_ns < 1'000'000'000;
+}
+
 void AuthStore::Refresh() {
   if (options_.data_dir.empty()) return;
-  const FileStamp users = FileStamp::Of(options_.data_dir + "/users");
-  if (!(users == users_stamp_)) {
-    users_stamp_ = users;  // a broken file is reported once, not at every request
+  // Whether `path` must be read again, remembering its stamp; `*changed` for a version not seen
+  // before, so a file that does not parse is reported once, not at every request.
+  bool changed = false;
+  auto due = [&changed](const std::string& path, FileStamp* seen) {
+    const FileStamp current = FileStamp::Of(path);
+    changed = !(current == *seen);
+    *seen = current;
+    return changed || current.Recent();
+  };
+  if (due(options_.data_dir + "/users", &users_stamp_)) {
     UserMap next;
-    auto r = LoadUsers(&next);
-    if (!r.ok()) {
-      spdlog::warn("api: {}; the users as they were are kept", r.error());
+    if (auto r = LoadUsers(&next); !r.ok()) {
+      if (changed) spdlog::warn("api: {}; the users as they were are kept", r.error());
     } else {
       for (const auto& [name, old] : users_) {
         const auto it = next.find(name);
@@ -231,9 +244,7 @@ void AuthStore::Refresh() {
       users_ = std::move(next);
     }
   }
-  const FileStamp keys = FileStamp::Of(options_.data_dir + "/api_keys");
-  if (!(keys == keys_stamp_)) {
-    keys_stamp_ = keys;
+  if (due(options_.data_dir + "/api_keys", &keys_stamp_)) {
     KeyMap next;
     auto r = LoadKeys(&next);
     for (const auto& [name, k] : keys_) {
@@ -242,10 +253,11 @@ void AuthStore::Refresh() {
       }
     }
     if (!r.ok()) {
-      spdlog::warn("api: {}; the API keys as they were are kept", r.error());
+      if (changed) spdlog::warn("api: {}; the API keys as they were are kept", r.error());
     } else {
+      // The Basic cache stays: an entry is used only while its key's current record has the
+      // secret it verified, and Admit reads that record's enable, expiry and role.
       keys_ = std::move(next);
-      basic_cache_.clear();
     }
   }
 }
@@ -472,7 +484,6 @@ bool AuthStore::CheckPassword(const std::string& username, const std::string& pa
   {
     std::lock_guard lock(mu_);
     Refresh();
-  Refresh();
     const auto it = users_.find(username);
     if (it != users_.end()) expected = it->second.password;
   }
@@ -518,7 +529,6 @@ Result<LoginResult, AuthFailure> AuthStore::Login(const std::string& username,
   {
     std::lock_guard lock(mu_);
     Refresh();
-  Refresh();
     if (Locked(peer_address, now)) return Err(AuthFailure::kLocked);
     const auto it = users_.find(username);
     if (it != users_.end()) expected = it->second.password;
@@ -528,7 +538,6 @@ Result<LoginResult, AuthFailure> AuthStore::Login(const std::string& username,
   const bool random = RandomBytes(raw);
 
   std::lock_guard lock(mu_);
-  Refresh();
   const auto it = users_.find(username);
   // The record must still be the one verified: the password may have changed meanwhile.
   if (!verified || it == users_.end() || !(it->second.password == *expected)) {
@@ -697,7 +706,6 @@ Result<Principal, AuthFailure> AuthStore::AuthenticateBasic(std::string_view cre
   {
     std::lock_guard lock(mu_);
     Refresh();
-  Refresh();
     if (Locked(peer_address, now)) return Err(AuthFailure::kLocked);
     const auto cached = basic_cache_.find(digest);
     if (cached != basic_cache_.end()) {
@@ -726,8 +734,6 @@ Result<Principal, AuthFailure> AuthStore::AuthenticateBasic(std::string_view cre
   std::string name;
   if (colon != std::string::npos) {
     std::lock_guard lock(mu_);
-    Refresh();
-  Refresh();
     if (const KeyRecord* key = FindByApiKey(api_key)) {
       expected = key->secret;
       name = key->info.name;
@@ -736,7 +742,6 @@ Result<Principal, AuthFailure> AuthStore::AuthenticateBasic(std::string_view cre
   const bool verified = Verify(expected, secret);
 
   std::lock_guard lock(mu_);
-  Refresh();
   const auto key = keys_.find(name);
   // The record must still be the one verified: the key may have been deleted or re-created.
   if (!verified || key == keys_.end() || !(key->second.secret == *expected)) {

@@ -216,11 +216,15 @@ class AuthStore {
     int64_t size = 0, mtime_ns = 0;
     static FileStamp Of(const std::string& path);
     bool operator==(const FileStamp&) const = default;
+    // Modified within the last second. File times are coarse (a few ms) and a replaced file's
+    // inode number may be reused, so two versions written in quick succession can carry the
+    // same stamp; a recent file is therefore read again even when its stamp is unchanged.
+    bool Recent() const;
   };
   // REQUIRES: mu_ held. Reads the users and api_keys files again if another process (`mqbridge
   // admins`) changed them since they were last read or written here. Tokens of users whose
-  // password or role changed, or who are gone, are dropped, and so is the Basic cache when the
-  // keys change. A file that no longer parses is logged once and the previous state is kept.
+  // password or role changed, or who are gone, are dropped. A file that no longer parses is
+  // logged once and the previous state is kept.
   void Refresh();
   Result<void, std::string> LoadBootstrap();
   // REQUIRES: mu_ held. Applies `edit` to a copy of the users (keys), writes the copy to its file

@@ -116,8 +116,8 @@ void PoolConnection::PostHandOver(ConnectorPool* next, std::latch* done) {
 
 void PoolConnection::PostDispose(std::latch* done) {
   reactor_->Post([this, done] {
-    if (sweep_armed_) reactor_->CancelTimer(sweep_timer_);
-    sweep_armed_ = false;
+    if (sweep_timer_ != 0) reactor_->CancelTimer(sweep_timer_);
+    sweep_timer_ = 0;
     client_.reset();
     done->count_down();
   });
@@ -326,10 +326,9 @@ void PoolConnection::Pump() {
   }
   queue_.FlushGauges();
   SyncBacklog();
-  if (!queue_.empty() && !sweep_armed_) {
-    sweep_armed_ = true;
+  if (!queue_.empty() && sweep_timer_ == 0) {
     sweep_timer_ = reactor_->AddTimer(pool_->sweep_period(), [this] {
-      sweep_armed_ = false;
+      sweep_timer_ = 0;
       Pump();
     });
   }

@@ -140,8 +140,7 @@ class PoolConnection final : public io::MqttClientHandler {
   SinkQueue queue_;
   InflightTable inflight_;
   int64_t backlog_counted_ = 0;
-  bool sweep_armed_ = false;
-  io::Reactor::TimerId sweep_timer_ = 0;
+  io::Reactor::TimerId sweep_timer_ = 0;  // the armed sweep (0: none; ids start at 1)
   bool stopping_ = false;
   bool handed_over_ = false;           // after HandOver: messages go on to handed_to_
   ConnectorPool* handed_to_ = nullptr;

@@ -25,8 +25,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 
@@ -145,7 +148,13 @@ struct CachedProgram {
   }
 };
 
-using ProgramCache = std::unordered_map<std::string, std::unique_ptr<CachedProgram>>;
+// Looked up by the program's string_view: a cached program costs no std::string per call.
+struct ProgramHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using ProgramCache =
+    std::unordered_map<std::string, std::unique_ptr<CachedProgram>, ProgramHash, std::equal_to<>>;
 
 ProgramCache& ThreadPrograms() {
   thread_local ProgramCache cache;
@@ -156,9 +165,9 @@ ProgramCache& ThreadPrograms() {
 // the library path is empty, so `import` and `include` cannot read files.
 Result<CachedProgram*, EvalError> Compiled(std::string_view program) {
   ProgramCache& cache = ThreadPrograms();
-  const std::string key(program);
-  if (auto it = cache.find(key); it != cache.end()) return it->second.get();
+  if (auto it = cache.find(program); it != cache.end()) return it->second.get();
   if (cache.size() >= kMaxCachedPrograms) cache.clear();
+  const std::string key(program);
   auto p = std::make_unique<CachedProgram>();
   p->jq = jq_init();
   if (p->jq == nullptr) return Err(functions::Failed("jq", "cannot initialise libjq"));
@@ -176,7 +185,10 @@ Result<CachedProgram*, EvalError> Compiled(std::string_view program) {
 
 // Drops this thread's state for `program` (halted by a timeout or by the program itself); the
 // next call compiles it again.
-void Forget(std::string_view program) { ThreadPrograms().erase(std::string(program)); }
+void Forget(std::string_view program) {
+  ProgramCache& cache = ThreadPrograms();
+  if (auto it = cache.find(program); it != cache.end()) cache.erase(it);
+}
 
 std::string MessageOf(jv invalid) {
   std::string out = "error";
@@ -221,7 +233,10 @@ FnResult Jq(std::span<const Value> args, EvalContext& ctx) {
     return Err(functions::Failed("jq", "the input is not JSON: " + MessageOf(input)));
   }
 
-  std::string out = "[";
+  // The outputs as one JSON array, decoded at the end. The buffer is this thread's, reused
+  // (jq calls do not nest: a jq program cannot call back into SQL).
+  thread_local std::string out;
+  out.assign(1, '[');
   size_t results = 0;
   std::string error;
   const uint64_t watch = Watchdog::Get().Arm(p.jq, SteadyClock::now() + timeout);
@@ -269,7 +284,9 @@ FnResult Jq(std::span<const Value> args, EvalContext& ctx) {
   }
   if (!error.empty()) return Err(functions::Failed("jq", error));
   out.push_back(']');
-  return ctx.json().Decode(out, ctx.arena());
+  const size_t size = out.size();
+  out.append(kJsonPadding, '\0');  // simdjson reads the buffer in place
+  return ctx.json().Decode(std::string_view(out.data(), size), ctx.arena(), /*padded=*/true);
 }
 
 #else  // !MQB_RULES_HAVE_JQ
