@@ -58,9 +58,8 @@ EvalStatus Evaluator::EvaluateRule(const RuleProgram& program) {
   all_columns_done_ = false;  // metadata.rule_id differs per rule
   payload_projected_done_ = false;
   where_rejected_ = false;
-  std::string_view hook =
-      input.event == EventKind::kBridgeSource ? input.hookpoint : input.topic;
-  if (!program.MatchesFrom(hook, input.event == EventKind::kBridgeSource)) {
+  const bool named = input.event != EventKind::kMessagePublish;
+  if (!program.MatchesFrom(named ? input.hookpoint : input.topic, named)) {
     return EvalStatus::kNoMatch;
   }
   const Statement& st = program.statement();

@@ -100,6 +100,8 @@ class Evaluator final : private EvalContext {
   Result<bool, EvalError> EvalCondition(const Expr& e);  // WHERE/INCASE/WHEN semantics
   Result<Value, EvalError> EvalBoolExpr(const Expr& e);  // AND/OR/NOT/IN as values
   Value Lookup(std::string_view name);
+  // Column(name) of a broker event, past its extra columns.
+  Value EventColumn(std::string_view name);
   // Column(name) with the column resolved at compile time (Path::column).
   Value ColumnOf(const Path& p);
   Result<Value, EvalError> Descend(Value v, const Path* payload_path);

@@ -56,7 +56,7 @@ uint8_t ColumnIdOf(std::string_view name) {
 
 Value Evaluator::ColumnOf(const Path& p) {
   const MessageInput& in = *input_;
-  if (p.column == 0 || in.extra_columns.is_map()) {
+  if (p.column == 0 || in.extra_columns.is_map() || in.event == EventKind::kBrokerEvent) {
     return Column(p.root);
   }
   bool publish = in.event == EventKind::kMessagePublish;
@@ -80,6 +80,9 @@ Value Evaluator::Column(std::string_view name) {
         return e.value;
       }
     }
+  }
+  if (in.event == EventKind::kBrokerEvent) {
+    return EventColumn(name);
   }
   switch (name.size()) {
     case 2:
@@ -142,6 +145,28 @@ Value Evaluator::Column(std::string_view name) {
   return Value();
 }
 
+Value Evaluator::EventColumn(std::string_view name) {
+  // The columns of every broker event; the rest came with extra_columns.
+  const MessageInput& in = *input_;
+  if (name == "event") return Str(in.event_name);
+  if (name == "timestamp") return Value::Int(in.timestamp_ms);
+  if (name == "node") return Str(in.node);
+  if (name == "metadata") {
+    MapBuilder b(arena_, 1);
+    b.Put("rule_id", Str(program_ == nullptr ? std::string_view() : program_->rule_id()));
+    return b.Finish();
+  }
+  if (!in.has_message) return Value();
+  if (name == "id") return in.id.empty() ? Value() : Str(in.id);
+  if (name == "topic") return Str(in.topic);
+  if (name == "payload") return Str(in.payload);
+  if (name == "qos") return Value::Int(in.qos);
+  if (name == "flags") return Flags(arena_, in);
+  if (name == "pub_props") return PubProps(arena_, in);
+  if (name == "publish_received_at") return Value::Int(in.received_at_ms);
+  return Value();
+}
+
 Value Evaluator::Columns() {
   if (all_columns_done_) {
     return all_columns_;
@@ -153,10 +178,14 @@ Value Evaluator::Columns() {
   static constexpr std::string_view kBridge[] = {
       "event", "id",        "server",  "topic", "qos", "dup", "retain", "pub_props", "payload",
       "message_received_at", "timestamp", "node", "metadata"};
-  MapBuilder b(arena_, 20);
+  static constexpr std::string_view kEvent[] = {
+      "event", "id", "topic", "payload", "qos", "flags", "pub_props", "publish_received_at",
+      "timestamp", "node", "metadata"};
+  MapBuilder b(arena_, 20 + (input_->extra_columns.is_map() ? input_->extra_columns.size() : 0));
   std::span<const std::string_view> names =
-      input_->event == EventKind::kBridgeSource ? std::span<const std::string_view>(kBridge)
-                                                : std::span<const std::string_view>(kPublish);
+      input_->event == EventKind::kBridgeSource  ? std::span<const std::string_view>(kBridge)
+      : input_->event == EventKind::kBrokerEvent ? std::span<const std::string_view>(kEvent)
+                                                 : std::span<const std::string_view>(kPublish);
   for (std::string_view n : names) {
     Value v = Column(n);
     if (!v.is_undefined()) {

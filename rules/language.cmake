@@ -1,6 +1,7 @@
 # Sources of the SQL language half of mqb_rules (included by rules/CMakeLists.txt).
 set(MQB_RULES_LANGUAGE_SOURCES
   topic_match.cc
+  event_catalog.cc
   lexer.cc
   parser.cc
   program.cc

@@ -13,6 +13,10 @@
 //   bridge source    (event kBridgeSource, FROM matches `hookpoint`, "$bridges/mqtt:<name>"):
 //     event (= hookpoint), id, server, topic, qos, dup, retain, pub_props, payload,
 //     message_received_at, timestamp, node, metadata {rule_id}.
+//   broker event     (event kBrokerEvent, FROM names it, rules/event_catalog.h): event
+//     (= event_name), timestamp, node, metadata, the event's own columns in `extra_columns`,
+//     and for message events (has_message) id, topic, payload, qos, flags, pub_props and
+//     publish_received_at from the fields below.
 // `extra_columns`, if a map, adds or replaces columns (the SQL tester uses it for context keys).
 #pragma once
 
@@ -25,7 +29,7 @@
 
 namespace mqb::rules {
 
-enum class EventKind : uint8_t { kMessagePublish, kBridgeSource };
+enum class EventKind : uint8_t { kMessagePublish, kBridgeSource, kBrokerEvent };
 
 // One MQTT v5 PUBLISH property, by its EMQX printable name ("Content-Type",
 // "Message-Expiry-Interval", "Payload-Format-Indicator", "Response-Topic", "Correlation-Data",
@@ -39,7 +43,10 @@ struct PubProp {
 
 struct MessageInput {
   EventKind event = EventKind::kMessagePublish;
-  std::string_view hookpoint;   // bridge source: "$bridges/mqtt:<name>"; else unused
+  std::string_view hookpoint;   // bridge source: "$bridges/mqtt:<name>"; broker event: its
+                                // EventInfo::topic ("$events/client_connected"); else unused
+  std::string_view event_name;  // broker event: "client.connected"
+  bool has_message = false;     // broker event: a message event (id, topic, payload, ...)
   std::string_view id;          // message id, hex
   std::string_view topic;
   std::string_view payload;

@@ -1,5 +1,6 @@
 #include "rules/program.h"
 
+#include "rules/event_catalog.h"
 #include "rules/topic_match.h"
 
 namespace mqb::rules {
@@ -23,13 +24,18 @@ Result<std::shared_ptr<const RuleProgram>, CompileError> RuleProgram::Compile(
   return std::shared_ptr<const RuleProgram>(std::move(program));
 }
 
-bool RuleProgram::MatchesFrom(std::string_view topic, bool is_bridge_event) const {
+bool RuleProgram::MatchesFrom(std::string_view topic, bool is_event) const {
   for (const Statement::FromEntry& f : stmt_->from_entries) {
-    if (f.event_name != is_bridge_event) {
+    if (f.event_name != is_event) {
       continue;
     }
-    if (f.wildcard && !f.event_name ? MatchTopic(topic, f.filter) : f.filter == topic) {
-      return true;
+    if (!f.wildcard) {
+      if (f.filter == topic) return true;
+    } else if (!f.event_name) {
+      if (MatchTopic(topic, f.filter)) return true;
+    } else if (const EventInfo* e = FindEventByTopic(topic)) {
+      // "$events/#", "$events/session/+": over the namespaced event names.
+      if (MatchTopic(e->topic_v2, f.filter)) return true;
     }
   }
   return false;
@@ -110,6 +116,8 @@ void RuleProgram::Bind() {
     Statement::FromEntry e;
     e.filter = f;
     e.event_name = f.rfind("$events/", 0) == 0 || f.rfind("$bridges/", 0) == 0;
+    // Either name of an event matches the name the engine raises it under.
+    if (const EventInfo* ev = FindEventByTopic(f)) e.filter = ev->topic;
     e.wildcard = HasWildcard(f);
     st.from_entries.push_back(std::move(e));
   }

@@ -40,8 +40,10 @@ class RuleProgram {
 
   // True if the message triggers this rule. A message.publish matches the FROM topic filters
   // (MQTT wildcards; entries naming "$events/..." or "$bridges/..." never match a publish); a
-  // bridge source event matches a FROM entry equal to its hookpoint ("$bridges/mqtt:<name>").
-  bool MatchesFrom(std::string_view topic_or_hookpoint, bool is_bridge_event) const;
+  // bridge source event matches a FROM entry equal to its hookpoint ("$bridges/mqtt:<name>"); a
+  // broker event (hookpoint "$events/client_connected") matches either of its names or a
+  // wildcard entry over the namespaced names ("$events/#"; rules/event_catalog.h).
+  bool MatchesFrom(std::string_view topic_or_hookpoint, bool is_event) const;
 
   RuleProgram(const RuleProgram&) = delete;
   RuleProgram& operator=(const RuleProgram&) = delete;

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "rules/evaluator.h"
+#include "rules/event_catalog.h"
 #include "rules/program.h"
 
 namespace mqb::rules {
@@ -19,6 +20,51 @@ std::string FreshId() {
     c = kHex[gen() & 15];
   }
   return id;
+}
+
+// The event the tester builds: the context's event_type, else the one the first FROM names.
+// Returns false (with `error`) for an event_type that names nothing.
+bool PickEvent(const RuleProgram& program, const Value& context, MessageInput& in,
+               const EventInfo** event, std::string* error) {
+  std::string_view type;
+  for (const MapEntry& e : context.AsMap()) {
+    if (e.key == "event_type" && e.value.is_string()) type = e.value.AsString();
+  }
+  const std::string_view from = program.from().empty() ? std::string_view() : program.from()[0];
+  if (type.empty()) {
+    if (from.starts_with("$bridges/")) {
+      type = from;
+    } else if (from.starts_with("$events/")) {
+      for (const EventInfo& e : BrokerEvents()) {
+        if (program.MatchesFrom(e.topic, true)) {
+          *event = &e;
+          break;
+        }
+      }
+    }
+  } else if (type == "message_publish" || type == "message.publish") {
+    return true;
+  } else if (!type.starts_with("$bridges/")) {
+    *event = FindEventByType(type);
+    if (*event == nullptr) {
+      *error = "context error: unknown event_type \"" + std::string(type) +
+               "\" (message_publish, $bridges/mqtt:*";
+      for (const EventInfo& e : BrokerEvents()) *error += ", " + std::string(e.event_type);
+      *error += ")";
+      return false;
+    }
+  }
+  if (*event != nullptr) {
+    in.event = EventKind::kBrokerEvent;
+    in.hookpoint = (*event)->topic;
+    in.event_name = (*event)->name;
+    in.has_message = (*event)->has_message;
+  } else if (type.starts_with("$bridges/")) {
+    in.event = EventKind::kBridgeSource;
+    // "$bridges/mqtt:*" stands for whichever source the rule names.
+    in.hookpoint = type.ends_with(":*") && from.starts_with("$bridges/") ? from : type;
+  }
+  return true;
 }
 
 }  // namespace
@@ -68,20 +114,49 @@ SqlTestResult RunSqlTester(std::string_view sql, std::string_view context_json) 
   in.timestamp_ms = now_ms;
   in.node = "mqbridge@127.0.0.1";
   in.server = "127.0.0.1:1883";
-  if (!program.from().empty() && program.from()[0].rfind("$bridges/", 0) == 0) {
-    in.event = EventKind::kBridgeSource;
-    in.hookpoint = program.from()[0];
+  const EventInfo* event = nullptr;
+  std::string error;
+  if (!PickEvent(program, context, in, &event, &error)) {
+    return {2, error};
   }
 
-  MapBuilder extra(arena, context.size() + 4);
-  if (in.event == EventKind::kMessagePublish) {
+  MapBuilder extra(arena, context.size() + 20);
+  if (event != nullptr) {
+    // The event's columns, each with its example unless the context gives it.
+    auto add = [&](std::span<const EventColumn> columns) {
+      for (const EventColumn& c : columns) {
+        if (c.name.ends_with("_at")) {
+          extra.Put(c.name, Value::Int(now_ms));  // connected_at, publish_received_at, ...
+        } else if (c.name == "id") {
+          extra.Put(c.name, Value::StringRef(id));
+        } else if (auto v = json.Decode(c.example, arena); v.ok()) {
+          extra.Put(c.name, v.value());
+        }
+      }
+    };
+    add(event->columns);
+    if (event->has_message) {
+      add(MessageColumns());
+    }
+  } else if (in.event == EventKind::kMessagePublish) {
     extra.Put("flags", Value::EmptyMap());
   }
-  MapBuilder props(arena, 1);
-  props.Put("User-Property", Value::EmptyMap());
-  extra.Put("pub_props", props.Finish());
+  if (event == nullptr) {
+    MapBuilder props(arena, 1);
+    props.Put("User-Property", Value::EmptyMap());
+    extra.Put("pub_props", props.Finish());
+  }
   for (const MapEntry& e : context.AsMap()) {
     const Value& v = e.value;
+    if (e.key == "event_type") {
+      continue;
+    }
+    if (event != nullptr) {
+      // Every column of a broker event is an extra column (the message columns too, so
+      // payload.x decodes the context's payload; a structured payload is used as it is).
+      extra.Put(e.key, v);
+      continue;
+    }
     if (e.key == "topic" && v.is_string()) {
       in.topic = v.AsString();
     } else if (e.key == "payload") {

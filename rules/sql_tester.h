@@ -13,6 +13,11 @@
 // key overrides its column; unknown keys become extra columns. A non-string payload in the
 // context is JSON-encoded.
 //
+// Broker events (rules/event_catalog.h): `context.event_type` ("client_connected", ...; the
+// dotted name works too) or a rule whose first FROM names an event picks one; its columns get
+// the catalogue's examples (times = now), the context's keys override them. "message_publish"
+// and "$bridges/mqtt:*" are event_types too; an unknown event_type is a context error.
+//
 // Thread-safety: reentrant.
 #pragma once
 

@@ -6,6 +6,7 @@
 #include "engine/api/management.h"
 #include "engine/api/object_json.h"
 #include "engine/metrics_render.h"
+#include "rules/event_catalog.h"
 #include "rules/program.h"
 #include "rules/sql_tester.h"
 
@@ -131,6 +132,19 @@ void AddRuleRoutes(RouteTable& t, const Shared& s) {
                 {"id", "server", "payload", "topic", "qos", "dup", "retain", "pub_props",
                  "message_received_at", "timestamp", "node"},
                 "SELECT * FROM \"$bridges/mqtt:my_source\"");
+          for (const rules::EventInfo& e : rules::BrokerEvents()) {
+            w.BeginObject().Key("event").String(e.name).Key("event_type").String(e.event_type)
+                .Key("title").String(e.title).Key("description").String(e.description)
+                .Key("topics").BeginArray().String(e.topic).String(e.topic_v2).EndArray()
+                .Key("columns").BeginArray();
+            for (const char* c : {"event", "timestamp", "node", "metadata"}) w.String(c);
+            for (const rules::EventColumn& c : e.columns) w.String(c.name);
+            if (e.has_message) {
+              for (const rules::EventColumn& c : rules::MessageColumns()) w.String(c.name);
+            }
+            w.EndArray().Key("sql_example")
+                .String("SELECT * FROM \"" + std::string(e.topic) + "\"").EndObject();
+          }
           w.EndArray();
           Json(res, w.str());
         });

@@ -54,6 +54,10 @@ struct Event {
   Slice clientid, username, peer;
   Slice topic, payload, properties;
   int source = -1;             // stable id of the source it came through, -1: local publish
+  // Broker event: 1 + rules::BrokerEventType (0: a message); `msg` is its message, if any, and
+  // `columns` the event's own columns as a JSON object (EventColumns).
+  uint8_t broker_event = 0;
+  Slice columns;
   int origin_connector = -1;   // connector of that source (loop prevention)
   uint8_t qos = 0;
   bool retain = false, dup = false, has_username = false;
@@ -74,6 +78,7 @@ struct OutMsg {
   Slice topic, payload, properties;   // in out_bytes; properties: encoded 5.0 PUBLISH properties
   Slice user_props;            // republish: pairs encoded as [u32 klen][k][u32 vlen][v]...
   int64_t expiry_s = -1;       // republish: Message Expiry Interval, -1 none
+  bool quiet = false;          // republish for a broker event: raises no message events
 };
 
 struct EventBatch {

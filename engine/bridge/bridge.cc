@@ -1,5 +1,7 @@
 #include "engine/bridge/bridge.h"
 
+#include "engine/bridge/event_columns.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -20,6 +22,7 @@ Result<void, std::string> Bridge::Start() {
   if (!plan.ok()) return Err(plan.error());
   plan_ = std::move(plan.value());
   hook_plan_.store(plan_.get());
+  set_wanted_events(plan_->event_mask);
 
   // io reactors for the connector pools: also without connectors, since connectors may be
   // created at run time (an idle reactor sleeps in the kernel and costs nothing).
@@ -196,6 +199,7 @@ Result<std::vector<std::string>, std::string> Bridge::Apply(Config next,
   std::shared_ptr<const Plan> old = std::move(plan_);
   plan_ = plan;
   hook_plan_.store(plan_.get(), std::memory_order_release);
+  set_wanted_events(plan_->event_mask);
   collector_->Resume();
   const auto paused_us = std::chrono::duration_cast<std::chrono::microseconds>(
                              std::chrono::steady_clock::now() - paused_at)
@@ -282,6 +286,38 @@ void Bridge::OnPublish(const broker::InboundMessage& message) {
     e.version = static_cast<uint8_t>(message.version);
     e.received_at_ms = NowMs();
     e.hash = std::hash<std::string_view>{}(message.client_id);
+  });
+}
+
+}  // namespace mqb::engine::bridge
+
+namespace mqb::engine::bridge {
+
+void Bridge::OnEvent(const broker::BrokerEvent& event) {
+  if (!accepting_.load(std::memory_order_relaxed)) return;
+  const int64_t now_ms = NowMs();
+  broker_producer_->Add([&](EventBatch& b) {
+    Event& e = b.events.emplace_back();
+    e.broker_event = static_cast<uint8_t>(1 + static_cast<unsigned>(event.type));
+    e.received_at_ms = now_ms;
+    if (event.message != nullptr) {
+      e.msg = *event.message;
+      const broker::Message& m = *e.msg;
+      e.received_at_ms =
+          m.received_at == broker::TimePoint{}
+              ? now_ms
+              : now_ms - std::chrono::duration_cast<std::chrono::milliseconds>(event.now -
+                                                                               m.received_at)
+                             .count();
+      e.retain = event.retain;
+      e.dup = event.dup;
+    }
+    e.qos = static_cast<uint8_t>(event.qos);
+    e.version = static_cast<uint8_t>(event.version);
+    e.columns.off = static_cast<uint32_t>(b.bytes.size());
+    AppendEventColumns(event, now_ms, &b.bytes);
+    e.columns.len = static_cast<uint32_t>(b.bytes.size() - e.columns.off);
+    e.hash = std::hash<std::string_view>{}(event.client_id);
   });
 }
 

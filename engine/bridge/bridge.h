@@ -78,6 +78,8 @@ class Bridge final : public broker::PublishHook {
   // broker::PublishHook (broker thread).
   bool WantsTopic(std::string_view topic) override;
   void OnPublish(const broker::InboundMessage& message) override;
+  // Broker events the running rules read (wanted_events() follows the plan).
+  void OnEvent(const broker::BrokerEvent& event) override;
   // True while more than [broker] max_bridge_backlog messages wait for connected remotes or in
   // the rule pipeline (until the backlog is below half of it again).
   bool Congested() override;

@@ -9,6 +9,7 @@
 
 #include "codec/properties.h"
 #include "rules/evaluator.h"
+#include "rules/event_catalog.h"
 
 namespace mqb::engine::bridge {
 namespace {
@@ -37,6 +38,9 @@ struct Worker {
   std::vector<RuleCount> rules;
   std::vector<uint64_t> sink_matched, sink_missing, sink_dropped;
   uint64_t republish_missing = 0;
+  // Broker events: their columns, decoded once per event.
+  rules::Arena event_arena;
+  rules::JsonDecoder event_json;
 };
 
 namespace {
@@ -234,15 +238,35 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
   std::string& ob = batch.out_bytes;
 
   for (const Event& e : batch.events) {
-    if (e.source < 0) ++local_events;
+    if (e.source < 0 && e.broker_event == 0) ++local_events;
     // A source event names its source by stable id; after a reload the source may be gone.
     const SourcePlan* source = e.source < 0 ? nullptr : plan.SourceById(e.source);
     if (e.source >= 0 && source == nullptr) continue;
-    const std::vector<int>& candidates = source == nullptr ? plan.local_rules : source->rules;
+    const std::vector<int>& candidates =
+        e.broker_event != 0 ? plan.event_rules[e.broker_event - 1]
+        : source == nullptr ? plan.local_rules
+                            : source->rules;
     if (candidates.empty()) continue;
     rules::MessageInput in;
     std::span<const uint8_t> prop_bytes;
-    if (e.source < 0) {
+    if (e.broker_event != 0) {
+      const rules::EventInfo& info =
+          rules::EventOf(static_cast<rules::BrokerEventType>(e.broker_event - 1));
+      in.event = rules::EventKind::kBrokerEvent;
+      in.hookpoint = info.topic;
+      in.event_name = info.name;
+      w.event_arena.Reset();
+      auto columns = w.event_json.Decode(e.columns.In(batch.bytes), w.event_arena);
+      if (columns.ok()) in.extra_columns = columns.value();
+      if (e.msg != nullptr) {
+        const broker::Message& m = *e.msg;
+        in.has_message = true;
+        in.topic = m.topic;
+        in.payload = std::string_view(reinterpret_cast<const char*>(m.payload.data()),
+                                      m.payload.size());
+        prop_bytes = m.properties;
+      }
+    } else if (e.source < 0) {
       const broker::Message& m = *e.msg;
       in.event = rules::EventKind::kMessagePublish;
       in.topic = m.topic;
@@ -345,6 +369,7 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
             m.payload = ctx.Text(a.payload, ob, &missing);
             m.qos = static_cast<uint8_t>(ctx.Qos(a.qos, -1));
             m.retain = ctx.Retain(a.retain, -1);
+            m.quiet = e.broker_event != 0;
             m.user_props.off = static_cast<uint32_t>(ob.size());
             for (const auto& [key, tmpl] : a.user_properties) {
               AppendU32(ob, static_cast<uint32_t>(key.size()));
@@ -433,6 +458,7 @@ void Pipeline::Dispatch(const BatchRef& batch) {
     req.payload = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(p.data()), p.size());
     req.qos = static_cast<codec::QoS>(m.qos);
     req.retain = m.retain;
+    req.quiet = m.quiet;
     const size_t first = inject.user_properties.size();
     std::string_view up = m.user_props.In(ob);
     while (up.size() >= 8) {

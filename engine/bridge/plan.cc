@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "codec/topic.h"
+#include "rules/event_catalog.h"
 
 namespace mqb::engine::bridge {
 namespace {
@@ -145,12 +146,31 @@ Result<std::shared_ptr<const Plan>, std::string> Plan::Build(
     }
     const int index = static_cast<int>(plan->rules.size());
     bool local = false;
+    uint32_t events = 0;
     for (const std::string& from : rp.program->from()) {
+      if (from.starts_with("$events/")) {
+        const uint32_t mask = rules::EventMaskOfFrom(from);
+        if (mask == 0) {
+          std::string known;
+          for (const rules::EventInfo& e : rules::BrokerEvents()) {
+            known += (known.empty() ? "" : ", ") + std::string(e.topic);
+          }
+          const std::string at =
+              r.line > 0 ? config.path + ":" + std::to_string(r.line) + ": " : std::string();
+          return Err(at + "rules." + name + ".sql: FROM \"" + from + "\" names no event (" +
+                     known + ", or their $events/<group>/<name> forms)");
+        }
+        events |= mask;
+      }
       if (IsBridgeFrom(from)) continue;
       local = true;
       plan->local_filters.push_back(from);
     }
     if (local) plan->local_rules.push_back(index);
+    for (size_t t = 0; t < rules::kBrokerEventCount; ++t) {
+      if ((events >> t) & 1u) plan->event_rules[t].push_back(index);
+    }
+    plan->event_mask |= events;
     for (SourcePlan& s : plan->sources) {
       if (rp.program->MatchesFrom(s.hookpoint, true) ||
           rp.program->MatchesFrom("$sources/mqtt:" + s.name, true)) {

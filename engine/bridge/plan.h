@@ -18,6 +18,7 @@
 // Thread-safety: immutable after Build(); shared read-only by every pipeline worker.
 #pragma once
 
+#include <array>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,6 +27,7 @@
 #include "base/result.h"
 #include "engine/config.h"
 #include "engine/metrics.h"
+#include "rules/event_catalog.h"
 #include "rules/program.h"
 #include "rules/template.h"
 
@@ -98,6 +100,9 @@ struct Plan {
   std::vector<RulePlan> rules;
   std::vector<int> local_rules;              // rules with at least one topic FROM entry
   std::vector<std::string> local_filters;    // all those topic filters (WantsTopic)
+  // Rules per broker event type ("$events/..." FROM entries), and the types any rule reads.
+  std::array<std::vector<int>, rules::kBrokerEventCount> event_rules;
+  uint32_t event_mask = 0;
   Counter* rules_matched = nullptr;          // the global rules.matched counter
   Counter* republish_missing_vars = nullptr;
 

@@ -1,6 +1,7 @@
 target_sources(mqb_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/collector.cc
   ${CMAKE_CURRENT_LIST_DIR}/plan.cc
+  ${CMAKE_CURRENT_LIST_DIR}/event_columns.cc
   ${CMAKE_CURRENT_LIST_DIR}/reload.cc
   ${CMAKE_CURRENT_LIST_DIR}/sink_queue.cc
   ${CMAKE_CURRENT_LIST_DIR}/connector_pool.cc

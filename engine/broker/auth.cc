@@ -162,7 +162,8 @@ codec::ReasonCode Authenticator::Authenticate(
 }
 
 bool Authenticator::Allowed(AclAction action, std::string_view client_id, std::string_view user,
-                            std::string_view topic) const {
+                            std::string_view topic, bool* acl_rule) const {
+  if (acl_rule != nullptr) *acl_rule = false;
   for (const Rule& r : rules_) {
     if ((r.actions & static_cast<uint8_t>(action)) == 0) continue;
     if (r.who == Rule::Who::kUser && r.name != user) continue;
@@ -176,7 +177,10 @@ bool Authenticator::Allowed(AclAction action, std::string_view client_id, std::s
     }
     bool match = action == AclAction::kPublish ? codec::TopicMatches(filter, topic)
                                                : FilterCovers(filter, topic);
-    if (match) return r.allow;
+    if (match) {
+      if (acl_rule != nullptr) *acl_rule = true;
+      return r.allow;
+    }
   }
   return true;
 }

@@ -42,8 +42,9 @@ class Authenticator {
   // kSuccess, kBadUserNameOrPassword or kNotAuthorized (anonymous not allowed).
   codec::ReasonCode Authenticate(std::optional<std::string_view> user,
                                  std::optional<std::span<const uint8_t>> password) const;
+  // `acl_rule` (if given) tells whether an ACL rule decided, or no rule matched (allowed).
   bool Allowed(AclAction action, std::string_view client_id, std::string_view user,
-               std::string_view topic) const;
+               std::string_view topic, bool* acl_rule = nullptr) const;
   bool has_acl() const { return !rules_.empty(); }
 
  private:

@@ -44,10 +44,13 @@ namespace {
 // the server's last packet; ends earlier when the client closes.
 constexpr std::chrono::milliseconds kCloseLinger{2000};
 
-std::string PeerName(int fd) {
+// "ip:port" of the connection's peer (local = false) or of its local end.
+std::string AddressName(int fd, bool local = false) {
   sockaddr_storage addr{};
   socklen_t len = sizeof(addr);
-  if (getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return "?";
+  const int rc = local ? getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len)
+                       : getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  if (rc != 0) return "?";
   char host[INET6_ADDRSTRLEN] = "?";
   uint16_t port = 0;
   if (addr.ss_family == AF_INET) {
@@ -75,7 +78,8 @@ class Broker::Conn : public io::ConnectionHandler, public Transport {
   void OnOpen(io::Connection& connection) override {
     conn_ = &connection;
     broker_->EnterCore();
-    client_ = broker_->core_->Accept(this, PeerName(connection.fd()), Clock::now());
+    client_ = broker_->core_->Accept(this, AddressName(connection.fd()), Clock::now(),
+                                           AddressName(connection.fd(), true));
     broker_->LeaveCore();
   }
   void OnData(io::Connection&, std::span<const uint8_t> data) override {

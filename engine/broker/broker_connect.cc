@@ -28,6 +28,7 @@ int PeekProtocolLevel(std::span<const uint8_t> body) {
 
 void BrokerCore::RefuseConnect(Client& c, ReasonCode rc) {
   ++counters_.connects_refused;
+  EmitConnack(c, rc, c.accepted_at);
   codec::Connack ack;
   if (c.version == ProtocolVersion::kV5) {
     ack.reason_code = codec::IsValidConnackCode(c.version, static_cast<uint8_t>(rc))
@@ -65,6 +66,15 @@ void BrokerCore::HandleConnect(Client& c, const codec::Frame& frame, TimePoint n
   const codec::Connect& k = decoded.value();
   const bool v5 = k.version == ProtocolVersion::kV5;
   c.version = k.version;
+  // For the connection events raised below (client_connack names the CONNECT's fields).
+  connecting_ = &k;
+  struct Done {
+    const codec::Connect*& p;
+    ~Done() { p = nullptr; }
+  } done{connecting_};
+  c.clean_start = k.clean_start;
+  c.is_bridge = k.bridge;
+  c.keep_alive = k.keep_alive;
 
   if (v5 && k.properties.Has(PropertyId::kAuthenticationMethod)) {
     RefuseConnect(c, ReasonCode::kBadAuthenticationMethod);
@@ -116,6 +126,12 @@ void BrokerCore::HandleConnect(Client& c, const codec::Frame& frame, TimePoint n
       return;
     }
     auto m = std::make_shared<Message>();
+    m->received_at = now;
+    if (WantsMessageEvents()) {
+      m->publisher_id = c.client_id;
+      m->publisher_username = c.username;
+      m->publisher_peer = c.peer;
+    }
     m->topic = std::string(k.will->topic);
     m->payload.assign(k.will->payload.begin(), k.will->payload.end());
     m->qos = k.will->qos;
@@ -148,6 +164,7 @@ void BrokerCore::HandleConnect(Client& c, const codec::Frame& frame, TimePoint n
     expiry = k.clean_start ? 0 : 0xFFFFFFFFu;
   }
   c.session_expiry_zero_at_connect = expiry == 0;
+  c.expiry_requested = expiry;
   if (expiry > options_.session_expiry_max) {
     expiry = options_.session_expiry_max;
     expiry_changed = true;
@@ -167,6 +184,7 @@ void BrokerCore::HandleConnect(Client& c, const codec::Frame& frame, TimePoint n
   if (it != sessions_.end() && it->second->client != nullptr) {
     Client* old = it->second->client;
     ++counters_.takeovers;
+    old->disconnect_reason = k.clean_start ? "discarded" : "takenover";
     if (old->version == ProtocolVersion::kV5) SendDisconnect(*old, ReasonCode::kSessionTakenOver);
     Shutdown(*old, now, true);
     it = sessions_.find(client_id);  // the old session may have ended
@@ -211,7 +229,10 @@ void BrokerCore::HandleConnect(Client& c, const codec::Frame& frame, TimePoint n
     if (props.ok()) ack.properties = props.value();
   }
   ++counters_.connects_accepted;
+  c.connected_at = now;
   Send(c, ack);
+  EmitConnack(c, ReasonCode::kSuccess, now);
+  EmitConnected(c, now);
   if (session_present) Resume(*s, now);
 }
 
@@ -228,7 +249,11 @@ void BrokerCore::HandleDisconnect(Client& c, const codec::Disconnect& d, TimePoi
     }
     c.closing_with_will = d.reason_code == ReasonCode::kDisconnectWithWillMessage;
   }
+  c.disconnect_reason =
+      d.reason_code == ReasonCode::kSuccess ? "normal" : EventReason(d.reason_code);
+  disconnect_props_ = d.properties;
   Shutdown(c, now, true);
+  disconnect_props_ = {};
 }
 
 }  // namespace mqb::engine::broker

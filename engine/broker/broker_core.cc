@@ -19,10 +19,12 @@ BrokerCore::~BrokerCore() {
   for (Client* c : clients_) delete c;
 }
 
-Client* BrokerCore::Accept(Transport* transport, std::string peer, TimePoint now) {
+Client* BrokerCore::Accept(Transport* transport, std::string peer, TimePoint now,
+                           std::string sockname) {
   auto* c = new Client();
   c->transport = transport;
   c->peer = std::move(peer);
+  c->sockname = std::move(sockname);
   c->accepted_at = now;
   c->last_received = now;
   c->framer.set_max_packet_size(options_.max_packet_size);
@@ -90,7 +92,7 @@ void BrokerCore::HandleFrame(Client& c, const codec::Frame& frame, TimePoint now
   } else if (auto* s = std::get_if<codec::Subscribe>(&packet)) {
     HandleSubscribe(c, *s, now);
   } else if (auto* u = std::get_if<codec::Unsubscribe>(&packet)) {
-    HandleUnsubscribe(c, *u);
+    HandleUnsubscribe(c, *u, now);
   } else if (std::holds_alternative<codec::Pingreq>(packet)) {
     Send(c, codec::Pingresp{});
   } else if (auto* d = std::get_if<codec::Disconnect>(&packet)) {
@@ -114,6 +116,7 @@ bool BrokerCore::Send(Client& c, const codec::Packet& packet) {
 void BrokerCore::ProtocolError(Client& c, ReasonCode rc, TimePoint now) {
   if (c.state == Client::State::kClosed) return;
   ++counters_.protocol_errors;
+  c.disconnect_reason = EventReason(rc);
   if (c.state == Client::State::kConnected && c.version == codec::ProtocolVersion::kV5) {
     SendDisconnect(c, codec::IsValidDisconnectReasonCode(rc) ? rc : ReasonCode::kProtocolError);
   }
@@ -136,6 +139,7 @@ void BrokerCore::SendDisconnect(Client& c, ReasonCode rc) {
 void BrokerCore::Shutdown(Client& c, TimePoint now, bool close_transport) {
   if (c.state == Client::State::kClosed) return;
   bool connected = c.state == Client::State::kConnected;
+  if (connected) EmitDisconnected(c, now);
   c.state = Client::State::kClosed;
   if (connected && c.session != nullptr) {
     Session* s = c.session;
@@ -216,6 +220,7 @@ void BrokerCore::CloseAll(TimePoint now) {
     if (c->state == Client::State::kConnected && c->version == codec::ProtocolVersion::kV5) {
       SendDisconnect(*c, ReasonCode::kServerShuttingDown);
     }
+    c->disconnect_reason = EventReason(ReasonCode::kServerShuttingDown);
     Shutdown(*c, now, true);
   }
 }

@@ -53,6 +53,7 @@ struct InjectRequest {
   bool retain = false;
   std::span<const std::pair<std::string_view, std::string_view>> user_properties;
   std::optional<uint32_t> message_expiry;  // seconds
+  bool quiet = false;  // a rule republished it for a broker event: it raises no message events
 };
 
 // Republish requests handed over together; their views point into memory `owner` keeps alive
@@ -72,7 +73,8 @@ class BrokerCore {
   BrokerCore& operator=(const BrokerCore&) = delete;
 
   // A new network connection. `transport` must stay valid until OnTransportClosed.
-  Client* Accept(Transport* transport, std::string peer, TimePoint now);
+  // `peer` and `sockname`: "ip:port" of the client and of the listener end.
+  Client* Accept(Transport* transport, std::string peer, TimePoint now, std::string sockname = {});
   void OnData(Client* client, std::span<const uint8_t> bytes, TimePoint now);
   // The transport can take more bytes again (after a Write returned false).
   void OnWritable(Client* client, TimePoint now);
@@ -112,7 +114,7 @@ class BrokerCore {
   void HandlePubrel(Client& c, const codec::Pubrel& p);
   void HandlePubcomp(Client& c, const codec::Pubcomp& p, TimePoint now);
   void HandleSubscribe(Client& c, const codec::Subscribe& s, TimePoint now);
-  void HandleUnsubscribe(Client& c, const codec::Unsubscribe& u);
+  void HandleUnsubscribe(Client& c, const codec::Unsubscribe& u, TimePoint now);
   void HandleDisconnect(Client& c, const codec::Disconnect& d, TimePoint now);
 
   // Connection teardown. ProtocolError: v5 DISCONNECT with `rc` (when CONNACK was sent), close.
@@ -136,6 +138,23 @@ class BrokerCore {
   void DeliverRetained(Session& s, std::string_view filter, const codec::SubscriptionOptions& o,
                        uint32_t sub_id, TimePoint now);
 
+  // Broker events (broker_events.cc). Each is a no-op unless the hook wants its type; the
+  // callers test Wants() first where building the arguments costs anything.
+  bool Wants(rules::BrokerEventType t) const { return hook_ != nullptr && hook_->Wants(t); }
+  bool WantsMessageEvents() const;
+  void EmitConnack(const Client& c, codec::ReasonCode rc, TimePoint now);
+  void EmitConnected(const Client& c, TimePoint now);
+  void EmitDisconnected(const Client& c, TimePoint now);
+  void EmitAuthz(const Client& c, std::string_view topic, bool subscribe, bool allowed,
+                 bool acl_rule, TimePoint now);
+  void EmitSubscription(const Client& c, bool subscribed, std::string_view filter,
+                        codec::QoS qos, const codec::Properties& props, TimePoint now);
+  void EmitDelivery(rules::BrokerEventType t, const Session& s, const Delivery& d, bool dup,
+                    std::string_view reason, const codec::Properties& props, TimePoint now);
+  void EmitMessageDropped(const MessageRef& m, TimePoint now);
+  // The event name of a reason code ("not_authorized", "keepalive_timeout", ...).
+  static const char* EventReason(codec::ReasonCode rc);
+
   // Output of control packets; false if the transport refused them.
   bool Send(Client& c, const codec::Packet& packet);
   // 5.0 DISCONNECT with `rc` and a Reason String naming it (some clients, e.g. paho 1.6, read
@@ -156,6 +175,10 @@ class BrokerCore {
   std::vector<Delivery> targets_;         // fan-out scratch (reused)
   std::vector<Session*> target_sessions_;  // parallel to targets_
   std::vector<Session*> expiring_scratch_;
+  // While HandleConnect runs: the CONNECT (for client_connack of a refusal) and, while
+  // HandleDisconnect runs, the DISCONNECT's properties (for client_disconnected).
+  const codec::Connect* connecting_ = nullptr;
+  codec::Properties disconnect_props_;
 };
 
 }  // namespace mqb::engine::broker

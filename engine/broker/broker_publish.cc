@@ -66,7 +66,11 @@ void BrokerCore::HandlePublish(Client& c, codec::Publish& p, TimePoint now) {
       return;
     }
   }
-  if (auth_ != nullptr && !auth_->Allowed(AclAction::kPublish, c.client_id, c.username, topic)) {
+  bool acl_rule = false;
+  const bool allowed = auth_ == nullptr ||
+                       auth_->Allowed(AclAction::kPublish, c.client_id, c.username, topic, &acl_rule);
+  EmitAuthz(c, topic, false, allowed, acl_rule, now);
+  if (!allowed) {
     ++counters_.dropped_not_authorized;
     // 5.0 tells the client; 3.x has no way to, so the message is acknowledged and discarded.
     ReasonCode rc = v5 ? ReasonCode::kNotAuthorized : ReasonCode::kSuccess;
@@ -84,6 +88,12 @@ void BrokerCore::HandlePublish(Client& c, codec::Publish& p, TimePoint now) {
   m->qos = p.qos;
   m->retain = p.retain;
   m->origin_session = s.id;
+  m->received_at = now;
+  if (WantsMessageEvents()) {
+    m->publisher_id = c.client_id;
+    m->publisher_username = c.username;
+    m->publisher_peer = c.peer;
+  }
   if (v5) {
     if (auto expiry = ExtractForwardedProperties(p.properties, m->properties)) {
       m->has_expiry = true;
@@ -120,6 +130,8 @@ void BrokerCore::HandlePuback(Client& c, const codec::Puback& a, TimePoint now) 
   Session& s = *c.session;
   for (auto it = s.inflight.begin(); it != s.inflight.end(); ++it) {
     if (it->packet_id == a.packet_id && it->delivery.qos == QoS::kAtLeastOnce) {
+      EmitDelivery(rules::BrokerEventType::kMessageAcked, s, it->delivery, false, {},
+                   a.properties, now);
       s.inflight.erase(it);
       Drain(s, now);
       return;
@@ -137,6 +149,8 @@ void BrokerCore::HandlePubrec(Client& c, const codec::Pubrec& r, TimePoint now) 
       return;
     }
     it->released = true;
+    EmitDelivery(rules::BrokerEventType::kMessageAcked, s, it->delivery, false, {}, r.properties,
+                 now);
     it->delivery.message.reset();  // the payload is no longer needed
     Send(c, MakeAck<codec::Pubrel>(r.packet_id));
     return;
@@ -205,6 +219,8 @@ bool BrokerCore::Inject(const InjectRequest& request, TimePoint now) {
   m->qos = request.qos;
   m->retain = request.retain;
   m->injected = true;
+  m->quiet = request.quiet;
+  m->received_at = now;
   if (request.message_expiry) {
     m->has_expiry = true;
     m->expires_at = now + std::chrono::seconds(*request.message_expiry);

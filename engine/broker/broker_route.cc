@@ -17,7 +17,15 @@ void BrokerCore::Route(const MessageRef& m, TimePoint now) {
   target_sessions_.clear();
   auto add = [&](const SubscriptionEntry& e) {
     Session* s = e.session;
-    if (e.options.no_local && s->id == m->origin_session) return;
+    if (e.options.no_local && s->id == m->origin_session) {
+      if (Wants(rules::BrokerEventType::kDeliveryDropped)) {
+        Delivery d;
+        d.message = m;
+        d.qos = std::min(m->qos, e.options.qos);
+        EmitDelivery(rules::BrokerEventType::kDeliveryDropped, *s, d, false, "no_local", {}, now);
+      }
+      return;
+    }
     QoS qos = std::min(m->qos, e.options.qos);
     bool retain = e.options.retain_as_published && m->retain;
     if (s->route_epoch == route_epoch_) {
@@ -52,7 +60,10 @@ void BrokerCore::Route(const MessageRef& m, TimePoint now) {
     add(members[pick]);
   };
   trie_.Match(m->topic, add, shared);
-  if (targets_.empty()) ++counters_.dropped_no_subscribers;
+  if (targets_.empty()) {
+    ++counters_.dropped_no_subscribers;
+    EmitMessageDropped(m, now);
+  }
   for (size_t i = 0; i < targets_.size(); ++i) {
     Deliver(*target_sessions_[i], std::move(targets_[i]), now);
   }
@@ -77,20 +88,31 @@ uint16_t BrokerCore::NextPacketId(Session& s) {
 }
 
 void BrokerCore::Deliver(Session& s, Delivery&& d, TimePoint now) {
+  auto dropped = [&](const char* reason) {
+    EmitDelivery(rules::BrokerEventType::kDeliveryDropped, s, d, false, reason, {}, now);
+  };
   if (d.message->Expired(now)) {
     ++counters_.dropped_expired;
+    dropped("expired");
     return;
   }
   Client* c = s.client;
   if (c == nullptr) {
     if (d.qos == QoS::kAtMostOnce && !options_.queue_qos0_offline) {
       ++counters_.dropped_qos0_offline;
+      dropped("qos0_msg");
       return;
     }
   } else if (d.qos == QoS::kAtMostOnce) {
     SendResult r = SendPublish(*c, d, 0, false, now);
-    if (r == SendResult::kWouldBlock) ++counters_.dropped_send_buffer_full;
-    if (r == SendResult::kTooLarge) ++counters_.dropped_too_large;
+    if (r == SendResult::kWouldBlock) {
+      ++counters_.dropped_send_buffer_full;
+      dropped("queue_full");
+    }
+    if (r == SendResult::kTooLarge) {
+      ++counters_.dropped_too_large;
+      dropped("too_large");
+    }
     return;
   } else if (s.queue.empty() && s.inflight.size() < InflightLimit(s)) {
     uint16_t id = NextPacketId(s);
@@ -101,11 +123,13 @@ void BrokerCore::Deliver(Session& s, Delivery&& d, TimePoint now) {
     }
     if (r == SendResult::kTooLarge) {
       ++counters_.dropped_too_large;
+      dropped("too_large");
       return;
     }
   }
   if (s.queue.size() >= options_.max_queued_messages) {
     ++counters_.dropped_queue_full;
+    dropped("queue_full");
     return;
   }
   s.queue.push_back(std::move(d));
@@ -118,13 +142,17 @@ void BrokerCore::Drain(Session& s, TimePoint now) {
     Delivery& d = s.queue.front();
     if (d.message->Expired(now)) {
       ++counters_.dropped_expired;
+      EmitDelivery(rules::BrokerEventType::kDeliveryDropped, s, d, false, "expired", {}, now);
       s.queue.pop_front();
       continue;
     }
     if (d.qos == QoS::kAtMostOnce) {
       SendResult r = SendPublish(*c, d, 0, false, now);
       if (r == SendResult::kWouldBlock) return;
-      if (r == SendResult::kTooLarge) ++counters_.dropped_too_large;
+      if (r == SendResult::kTooLarge) {
+        ++counters_.dropped_too_large;
+        EmitDelivery(rules::BrokerEventType::kDeliveryDropped, s, d, false, "too_large", {}, now);
+      }
       s.queue.pop_front();
       continue;
     }
@@ -132,8 +160,11 @@ void BrokerCore::Drain(Session& s, TimePoint now) {
     uint16_t id = NextPacketId(s);
     SendResult r = SendPublish(*c, d, id, false, now);
     if (r == SendResult::kWouldBlock) return;
+    if (r == SendResult::kTooLarge) {
+      ++counters_.dropped_too_large;
+      EmitDelivery(rules::BrokerEventType::kDeliveryDropped, s, d, false, "too_large", {}, now);
+    }
     if (r == SendResult::kSent) s.inflight.push_back(Inflight{std::move(d), id, false});
-    if (r == SendResult::kTooLarge) ++counters_.dropped_too_large;
     s.queue.pop_front();
   }
 }
@@ -150,6 +181,8 @@ void BrokerCore::Resume(Session& s, TimePoint now) {
     } else if (SendPublish(c, f.delivery, f.packet_id, true, now) == SendResult::kTooLarge) {
       // The new connection's Maximum Packet Size is smaller: discard as if delivered.
       ++counters_.dropped_too_large;
+      EmitDelivery(rules::BrokerEventType::kDeliveryDropped, s, f.delivery, true, "too_large", {},
+                   now);
       s.inflight.erase(s.inflight.begin() + static_cast<ptrdiff_t>(i));
       continue;
     }
@@ -210,6 +243,9 @@ BrokerCore::SendResult BrokerCore::SendPublish(Client& c, const Delivery& d, uin
     return SendResult::kWouldBlock;
   }
   ++counters_.publishes_sent;
+  if (!dup && c.session != nullptr) {
+    EmitDelivery(rules::BrokerEventType::kMessageDelivered, *c.session, d, false, {}, {}, now);
+  }
   if (new_alias) c.out_aliases.emplace(std::string(m.topic), alias);  // the client knows it now
   return SendResult::kSent;
 }

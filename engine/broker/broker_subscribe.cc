@@ -42,11 +42,16 @@ void BrokerCore::HandleSubscribe(Client& c, const codec::Subscribe& sub, TimePoi
   std::vector<RetainedWork> retained;
   for (codec::Subscription item : sub.subscriptions) {
     SplitFilter f = Split(item.filter);
-    if (auth_ != nullptr &&
-        !auth_->Allowed(AclAction::kSubscribe, c.client_id, c.username, f.filter)) {
+    bool acl_rule = false;
+    const bool allowed =
+        auth_ == nullptr ||
+        auth_->Allowed(AclAction::kSubscribe, c.client_id, c.username, f.filter, &acl_rule);
+    EmitAuthz(c, item.filter, true, allowed, acl_rule, now);
+    if (!allowed) {
       if (c.version == ProtocolVersion::kV31) {
         // 3.1 has no SUBACK failure code: the only honest answer is to close.
         ++counters_.protocol_errors;
+        c.disconnect_reason = "not_authorized";
         Shutdown(c, now, true);
         return;
       }
@@ -70,6 +75,14 @@ void BrokerCore::HandleSubscribe(Client& c, const codec::Subscribe& sub, TimePoi
   ack.packet_id = sub.packet_id;
   ack.reason_codes = codes;
   Send(c, ack);
+  if (Wants(rules::BrokerEventType::kSessionSubscribed)) {
+    size_t i = 0;
+    for (codec::Subscription item : sub.subscriptions) {
+      const uint8_t code = codes[i++];
+      if (code >= 0x80) continue;
+      EmitSubscription(c, true, item.filter, static_cast<QoS>(code), sub.properties, now);
+    }
+  }
   for (const RetainedWork& w : retained) {
     retained_.ForEachMatch(w.filter, now, [&](const MessageRef& m) {
       Delivery d;
@@ -82,7 +95,7 @@ void BrokerCore::HandleSubscribe(Client& c, const codec::Subscribe& sub, TimePoi
   }
 }
 
-void BrokerCore::HandleUnsubscribe(Client& c, const codec::Unsubscribe& u) {
+void BrokerCore::HandleUnsubscribe(Client& c, const codec::Unsubscribe& u, TimePoint now) {
   Session& s = *c.session;
   std::vector<uint8_t> codes;
   codes.reserve(u.filters.size());
@@ -90,7 +103,10 @@ void BrokerCore::HandleUnsubscribe(Client& c, const codec::Unsubscribe& u) {
     SplitFilter f = Split(full);
     bool removed = trie_.Remove(f.group, f.filter, &s);
     auto it = s.subscriptions.find(std::string(full));
-    if (it != s.subscriptions.end()) s.subscriptions.erase(it);
+    if (it != s.subscriptions.end()) {
+      EmitSubscription(c, false, full, it->second.options.qos, u.properties, now);
+      s.subscriptions.erase(it);
+    }
     codes.push_back(static_cast<uint8_t>(removed ? ReasonCode::kSuccess
                                                  : ReasonCode::kNoSubscriptionExisted));
   }

@@ -38,6 +38,10 @@ struct Message {
   TimePoint expires_at{};
   uint64_t origin_session = 0;  // the publishing session (no_local); 0 for injected messages
   bool injected = false;        // came through the republish entry point, not from a client
+  bool quiet = false;           // raises no message events (republished because of an event)
+  TimePoint received_at{};      // when the broker took it (publish_received_at)
+  // The publisher, kept only while a rule reads message events (from_clientid, ...).
+  std::string publisher_id, publisher_username, publisher_peer;
 
   bool Expired(TimePoint now) const { return has_expiry && now >= expires_at; }
   codec::Properties forwarded_properties() const {

@@ -108,6 +108,7 @@ struct Client {
   enum class State { kAwaitConnect, kConnected, kClosed };
   Transport* transport = nullptr;
   std::string peer;
+  std::string sockname;             // the listener end, "ip:port"
   State state = State::kAwaitConnect;
   codec::ProtocolVersion version = codec::ProtocolVersion::kV311;
   codec::Framer framer;
@@ -116,6 +117,13 @@ struct Client {
   std::string username;
   bool has_username = false;
   TimePoint accepted_at{};
+  TimePoint connected_at{};         // when CONNECT was accepted
+  // Why the connection ends, for client_disconnected (EMQX's reason names); the peer closing
+  // the socket unless something else said first.
+  const char* disconnect_reason = "tcp_closed";
+  // From CONNECT, for the connection events.
+  bool clean_start = true, is_bridge = false;
+  uint32_t expiry_requested = 0;    // Session Expiry Interval asked for, seconds
   TimePoint last_received{};
   uint16_t keep_alive = 0;          // seconds, as granted
   // Limits the client set in CONNECT (5.0).

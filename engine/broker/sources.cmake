@@ -9,6 +9,7 @@ target_sources(mqb_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/broker_publish.cc
   ${CMAKE_CURRENT_LIST_DIR}/broker_route.cc
   ${CMAKE_CURRENT_LIST_DIR}/broker_subscribe.cc
+  ${CMAKE_CURRENT_LIST_DIR}/broker_events.cc
   ${CMAKE_CURRENT_LIST_DIR}/broker.cc
 )
 target_link_libraries(mqb_engine PUBLIC mqb_codec mqb_io)
