@@ -255,6 +255,23 @@ def scenario_walkthrough(binary, work):
                              {"sql": rule["sql"], "context": {"topic": "temp_hum/emqx",
                                                               "payload": '{"temp": 1}'}})
         check(status == 200 and out["topic"] == "temp_hum/emqx", "Try It Out: %s %s" % (status, out))
+        # EMQX's tester contexts for events: event_type picks the event, its columns get examples.
+        status, out = b.call("POST", "/api/v5/rule_test",
+                             {"sql": 'SELECT clientid, reason FROM "$events/client_disconnected"',
+                              "context": {"event_type": "client_disconnected", "clientid": "d1"}})
+        check(status == 200 and out == {"clientid": "d1", "reason": "normal"},
+              "event context: %s %s" % (status, out))
+        status, out = b.call("POST", "/api/v5/rule_test",
+                             {"sql": 'SELECT * FROM "$events/client_connected"',
+                              "context": {"event_type": "no_such_event"}})
+        check(status == 400 and "unknown event_type" in out["message"], "bad event_type: %s %s" % (status, out))
+        events = b.ok("GET", "/api/v5/rule_events")
+        names = [e["event"] for e in events]
+        check("client.connected" in names and "delivery.dropped" in names and "message.publish" in names,
+              "rule_events: %s" % names)
+        connected = [e for e in events if e["event"] == "client.connected"][0]
+        check(connected["topics"] == ["$events/client_connected", "$events/client/connected"]
+              and "keepalive" in connected["columns"], "rule_events entry: %s" % connected)
         b.ok("POST", "/api/v5/rules", rule)
         b.ok("POST", "/api/v5/sources", source)
         b.ok("POST", "/api/v5/rules", ingest)
