@@ -1,13 +1,12 @@
 #include "engine/bridge/bridge.h"
 
-#include "engine/bridge/event_columns.h"
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
 #include <set>
 
+#include "engine/bridge/event_columns.h"
 #include "engine/bridge/reload.h"
 
 namespace mqb::engine::bridge {
@@ -17,8 +16,8 @@ Bridge::Bridge(Config config) : config_(std::move(config)) {}
 Bridge::~Bridge() { Stop(std::chrono::milliseconds(0)); }
 
 Result<void, std::string> Bridge::Start() {
-  auto plan = Plan::Build(std::make_shared<const Config>(config_), metrics_, source_ids_,
-                          connector_slots_);
+  auto plan =
+      Plan::Build(std::make_shared<const Config>(config_), metrics_, source_ids_, connector_slots_);
   if (!plan.ok()) return Err(plan.error());
   plan_ = std::move(plan.value());
   hook_plan_.store(plan_.get());
@@ -56,12 +55,11 @@ Result<void, std::string> Bridge::Start() {
     broker_ = std::move(b.value());
   }
 
-  pipeline_ = std::make_unique<Pipeline>(plan_, PoolPointers(), broker_.get(), &batch_pool_,
-                                         [this](const EventBatch& b) {
-                                           dispatched_.fetch_add(b.local_events,
-                                                                 std::memory_order_relaxed);
-                                           collector_->Done();
-                                         });
+  pipeline_ = std::make_unique<Pipeline>(
+      plan_, PoolPointers(), broker_.get(), &batch_pool_, [this](const EventBatch& b) {
+        dispatched_.fetch_add(b.local_events, std::memory_order_relaxed);
+        collector_->Done();
+      });
   collector_->Start();
   for (auto& p : pools_) {
     if (p) p->Start();
@@ -175,8 +173,7 @@ Result<std::vector<std::string>, std::string> Bridge::Apply(Config next,
       st->SetError("");
       spdlog::info("connector {}: stopped", pools_[slot]->name());
     } else {
-      spdlog::info("connector {}: settings changed, reconnecting its pool",
-                   pools_[slot]->name());
+      spdlog::info("connector {}: settings changed, reconnecting its pool", pools_[slot]->name());
     }
     retired_pools_.push_back({std::move(pools_[slot]), std::chrono::steady_clock::now()});
   }
@@ -233,22 +230,23 @@ int64_t Bridge::Pending() const {
 void Bridge::LogStatus() {
   metrics_.ForEachConnector([](const std::string& name, const ConnectorState& s) {
     const std::string err = s.Error();
-    spdlog::info("connector {}: {} ({}/{} connected){}{}", name, ResourceStatusName(s.status.load()),
-                 s.connected_clients.Get(), s.pool_size.load(), err.empty() ? "" : ": ", err);
+    spdlog::info("connector {}: {} ({}/{} connected){}{}", name,
+                 ResourceStatusName(s.status.load()), s.connected_clients.Get(), s.pool_size.load(),
+                 err.empty() ? "" : ": ", err);
   });
   metrics_.ForEachRule([](const std::string& name, const RuleMetrics& m) {
-    spdlog::info("rule {}: matched {} passed {} failed.exception {} failed.no_result {} "
-                 "actions.total {} actions.success {} actions.failed {}",
-                 name, m.matched.Get(), m.passed.Get(), m.failed_exception.Get(),
-                 m.failed_no_result.Get(), m.actions_total.Get(), m.actions_success.Get(),
-                 m.actions_failed.Get());
+    spdlog::info(
+        "rule {}: matched {} passed {} failed.exception {} failed.no_result {} "
+        "actions.total {} actions.success {} actions.failed {}",
+        name, m.matched.Get(), m.passed.Get(), m.failed_exception.Get(), m.failed_no_result.Get(),
+        m.actions_total.Get(), m.actions_success.Get(), m.actions_failed.Get());
   });
   metrics_.ForEachAction([](const std::string& name, const ResourceMetrics& m) {
-    spdlog::info("action {}: matched {} success {} failed {} dropped {} (expired {}, queue_full {}) "
-                 "queuing {} inflight {}",
-                 name, m.matched.Get(), m.success.Get(), m.failed.Get(), m.Dropped(),
-                 m.dropped_expired.Get(), m.dropped_queue_full.Get(), m.queuing.Get(),
-                 m.inflight.Get());
+    spdlog::info(
+        "action {}: matched {} success {} failed {} dropped {} (expired {}, queue_full {}) "
+        "queuing {} inflight {}",
+        name, m.matched.Get(), m.success.Get(), m.failed.Get(), m.Dropped(),
+        m.dropped_expired.Get(), m.dropped_queue_full.Get(), m.queuing.Get(), m.inflight.Get());
   });
   metrics_.ForEachSource([](const std::string& name, const ResourceMetrics& m) {
     spdlog::info("source {}: received {}", name, m.received.Get());
@@ -295,6 +293,8 @@ namespace mqb::engine::bridge {
 
 void Bridge::OnEvent(const broker::BrokerEvent& event) {
   if (!accepting_.load(std::memory_order_relaxed)) return;
+  // Counted like a publish, so a flood of events is held back by the same back-pressure.
+  fed_.store(fed_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);  // one writer
   const int64_t now_ms = NowMs();
   broker_producer_->Add([&](EventBatch& b) {
     Event& e = b.events.emplace_back();
@@ -303,12 +303,11 @@ void Bridge::OnEvent(const broker::BrokerEvent& event) {
     if (event.message != nullptr) {
       e.msg = *event.message;
       const broker::Message& m = *e.msg;
-      e.received_at_ms =
-          m.received_at == broker::TimePoint{}
-              ? now_ms
-              : now_ms - std::chrono::duration_cast<std::chrono::milliseconds>(event.now -
-                                                                               m.received_at)
-                             .count();
+      e.received_at_ms = m.received_at == broker::TimePoint{}
+                             ? now_ms
+                             : now_ms - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            event.now - m.received_at)
+                                            .count();
       e.retain = event.retain;
       e.dup = event.dup;
     }

@@ -238,14 +238,13 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
   std::string& ob = batch.out_bytes;
 
   for (const Event& e : batch.events) {
-    if (e.source < 0 && e.broker_event == 0) ++local_events;
+    if (e.source < 0) ++local_events;  // publishes and broker events (back-pressure)
     // A source event names its source by stable id; after a reload the source may be gone.
     const SourcePlan* source = e.source < 0 ? nullptr : plan.SourceById(e.source);
     if (e.source >= 0 && source == nullptr) continue;
-    const std::vector<int>& candidates =
-        e.broker_event != 0 ? plan.event_rules[e.broker_event - 1]
-        : source == nullptr ? plan.local_rules
-                            : source->rules;
+    const std::vector<int>& candidates = e.broker_event != 0 ? plan.event_rules[e.broker_event - 1]
+                                         : source == nullptr ? plan.local_rules
+                                                             : source->rules;
     if (candidates.empty()) continue;
     rules::MessageInput in;
     std::span<const uint8_t> prop_bytes;
@@ -262,16 +261,16 @@ void Pipeline::Evaluate(EventBatch& batch, Worker& w) const {
         const broker::Message& m = *e.msg;
         in.has_message = true;
         in.topic = m.topic;
-        in.payload = std::string_view(reinterpret_cast<const char*>(m.payload.data()),
-                                      m.payload.size());
+        in.payload =
+            std::string_view(reinterpret_cast<const char*>(m.payload.data()), m.payload.size());
         prop_bytes = m.properties;
       }
     } else if (e.source < 0) {
       const broker::Message& m = *e.msg;
       in.event = rules::EventKind::kMessagePublish;
       in.topic = m.topic;
-      in.payload = std::string_view(reinterpret_cast<const char*>(m.payload.data()),
-                                    m.payload.size());
+      in.payload =
+          std::string_view(reinterpret_cast<const char*>(m.payload.data()), m.payload.size());
       in.clientid = e.clientid.In(batch.bytes);
       in.username = e.username.In(batch.bytes);
       in.has_username = e.has_username;

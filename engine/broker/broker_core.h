@@ -131,8 +131,7 @@ class BrokerCore {
   void Drain(Session& s, TimePoint now);
   void Resume(Session& s, TimePoint now);
   enum class SendResult { kSent, kWouldBlock, kTooLarge };
-  SendResult SendPublish(Client& c, const Delivery& d, uint16_t packet_id, bool dup,
-                         TimePoint now);
+  SendResult SendPublish(Client& c, const Delivery& d, uint16_t packet_id, bool dup, TimePoint now);
   size_t InflightLimit(const Session& s) const;
   uint16_t NextPacketId(Session& s);
   void DeliverRetained(Session& s, std::string_view filter, const codec::SubscriptionOptions& o,
@@ -142,13 +141,14 @@ class BrokerCore {
   // callers test Wants() first where building the arguments costs anything.
   bool Wants(rules::BrokerEventType t) const { return hook_ != nullptr && hook_->Wants(t); }
   bool WantsMessageEvents() const;
+  void Raise(const BrokerEvent& e);  // OnEvent, counted in hook_calls
   void EmitConnack(const Client& c, codec::ReasonCode rc, TimePoint now);
   void EmitConnected(const Client& c, TimePoint now);
   void EmitDisconnected(const Client& c, TimePoint now);
   void EmitAuthz(const Client& c, std::string_view topic, bool subscribe, bool allowed,
                  bool acl_rule, TimePoint now);
-  void EmitSubscription(const Client& c, bool subscribed, std::string_view filter,
-                        codec::QoS qos, const codec::Properties& props, TimePoint now);
+  void EmitSubscription(const Client& c, bool subscribed, std::string_view filter, codec::QoS qos,
+                        const codec::Properties& props, TimePoint now);
   void EmitDelivery(rules::BrokerEventType t, const Session& s, const Delivery& d, bool dup,
                     std::string_view reason, const codec::Properties& props, TimePoint now);
   void EmitMessageDropped(const MessageRef& m, TimePoint now);
@@ -172,7 +172,7 @@ class BrokerCore {
   uint64_t next_session_id_ = 1;
   uint64_t assigned_id_counter_ = 0;
   uint64_t route_epoch_ = 0;
-  std::vector<Delivery> targets_;         // fan-out scratch (reused)
+  std::vector<Delivery> targets_;          // fan-out scratch (reused)
   std::vector<Session*> target_sessions_;  // parallel to targets_
   std::vector<Session*> expiring_scratch_;
   // While HandleConnect runs: the CONNECT (for client_connack of a refusal) and, while

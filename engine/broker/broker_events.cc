@@ -46,7 +46,8 @@ const char* BrokerCore::EventReason(ReasonCode rc) {
     std::array<std::string, 256> names;
     for (int v = 0; v < 256; ++v) {
       std::string n = codec::ReasonCodeName(static_cast<ReasonCode>(v));
-      for (char& ch : n) ch = ch == ' ' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      for (char& ch : n)
+        ch = ch == ' ' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       names[static_cast<size_t>(v)] = n;
     }
     names[0x00] = "success";
@@ -56,6 +57,11 @@ const char* BrokerCore::EventReason(ReasonCode rc) {
     return names;
   }();
   return kNames[static_cast<uint8_t>(rc)].c_str();
+}
+
+void BrokerCore::Raise(const BrokerEvent& e) {
+  ++counters_.hook_calls;  // a read that raised events is subject to back-pressure too
+  hook_->OnEvent(e);
 }
 
 bool BrokerCore::WantsMessageEvents() const {
@@ -81,14 +87,14 @@ void BrokerCore::EmitConnack(const Client& c, ReasonCode rc, TimePoint now) {
           k->properties.GetInteger(codec::PropertyId::kSessionExpiryInterval).value_or(0);
     }
   }
-  hook_->OnEvent(e);
+  Raise(e);
 }
 
 void BrokerCore::EmitConnected(const Client& c, TimePoint now) {
   if (!Wants(BrokerEventType::kClientConnected)) return;
   BrokerEvent e = About(c, BrokerEventType::kClientConnected, now);
   if (connecting_ != nullptr) e.properties = connecting_->properties;
-  hook_->OnEvent(e);
+  Raise(e);
 }
 
 void BrokerCore::EmitDisconnected(const Client& c, TimePoint now) {
@@ -96,7 +102,7 @@ void BrokerCore::EmitDisconnected(const Client& c, TimePoint now) {
   BrokerEvent e = About(c, BrokerEventType::kClientDisconnected, now);
   e.reason = c.disconnect_reason;
   e.properties = disconnect_props_;
-  hook_->OnEvent(e);
+  Raise(e);
 }
 
 void BrokerCore::EmitAuthz(const Client& c, std::string_view topic, bool subscribe, bool allowed,
@@ -107,7 +113,7 @@ void BrokerCore::EmitAuthz(const Client& c, std::string_view topic, bool subscri
   e.subscribe = subscribe;
   e.allowed = allowed;
   e.acl_rule = acl_rule;
-  hook_->OnEvent(e);
+  Raise(e);
 }
 
 void BrokerCore::EmitSubscription(const Client& c, bool subscribed, std::string_view filter,
@@ -119,7 +125,7 @@ void BrokerCore::EmitSubscription(const Client& c, bool subscribed, std::string_
   e.topic = filter;
   e.qos = qos;
   e.properties = props;
-  hook_->OnEvent(e);
+  Raise(e);
 }
 
 void BrokerCore::EmitDelivery(BrokerEventType t, const Session& s, const Delivery& d, bool dup,
@@ -140,7 +146,7 @@ void BrokerCore::EmitDelivery(BrokerEventType t, const Session& s, const Deliver
   e.dup = dup;
   e.reason = reason;
   e.properties = props;
-  hook_->OnEvent(e);
+  Raise(e);
 }
 
 void BrokerCore::EmitMessageDropped(const MessageRef& m, TimePoint now) {
@@ -156,7 +162,7 @@ void BrokerCore::EmitMessageDropped(const MessageRef& m, TimePoint now) {
   e.qos = m->qos;
   e.retain = m->retain;
   e.reason = "no_subscribers";
-  hook_->OnEvent(e);
+  Raise(e);
 }
 
 }  // namespace mqb::engine::broker
