@@ -35,16 +35,28 @@ class [[nodiscard]] Result {
   constexpr explicit operator bool() const noexcept { return ok(); }
 
   // REQUIRES: ok().
-  constexpr T& value() & noexcept { assert(ok()); return *std::get_if<0>(&v_); }
-  constexpr const T& value() const& noexcept { assert(ok()); return *std::get_if<0>(&v_); }
-  constexpr T&& value() && noexcept { assert(ok()); return std::move(*std::get_if<0>(&v_)); }
+  constexpr T& value() & noexcept {
+    assert(ok());
+    return *std::get_if<0>(&v_);
+  }
+  constexpr const T& value() const& noexcept {
+    assert(ok());
+    return *std::get_if<0>(&v_);
+  }
+  constexpr T&& value() && noexcept {
+    assert(ok());
+    return std::move(*std::get_if<0>(&v_));
+  }
   constexpr T* operator->() noexcept { return &value(); }
   constexpr const T* operator->() const noexcept { return &value(); }
   constexpr T& operator*() & noexcept { return value(); }
   constexpr const T& operator*() const& noexcept { return value(); }
 
   // REQUIRES: !ok().
-  constexpr const E& error() const noexcept { assert(!ok()); return *std::get_if<1>(&v_); }
+  constexpr const E& error() const noexcept {
+    assert(!ok());
+    return *std::get_if<1>(&v_);
+  }
 
  private:
   std::variant<T, E> v_;
@@ -60,7 +72,10 @@ class [[nodiscard]] Result<void, E> {
 
   constexpr bool ok() const noexcept { return !has_error_; }
   constexpr explicit operator bool() const noexcept { return ok(); }
-  constexpr const E& error() const noexcept { assert(has_error_); return error_; }
+  constexpr const E& error() const noexcept {
+    assert(has_error_);
+    return error_;
+  }
 
  private:
   bool has_error_ = false;
@@ -69,16 +84,18 @@ class [[nodiscard]] Result<void, E> {
 
 // An explicitly successful Result<void, E>.
 template <typename E>
-constexpr Result<void, E> Ok() { return {}; }
+constexpr Result<void, E> Ok() {
+  return {};
+}
 
 }  // namespace mqb
 
 // Propagate an error: `MQB_TRY(auto x, ParseThing(in));` is not supported (no statement
 // expressions in portable C++); use MQB_RETURN_IF_ERROR for Result<void, E> and check ok() else.
-#define MQB_RETURN_IF_ERROR(expr)                    \
-  do {                                               \
-    auto mqb_result_tmp_ = (expr);                   \
-    if (!mqb_result_tmp_.ok()) {                     \
-      return ::mqb::Err(mqb_result_tmp_.error());    \
-    }                                                \
+#define MQB_RETURN_IF_ERROR(expr)                 \
+  do {                                            \
+    auto mqb_result_tmp_ = (expr);                \
+    if (!mqb_result_tmp_.ok()) {                  \
+      return ::mqb::Err(mqb_result_tmp_.error()); \
+    }                                             \
   } while (0)

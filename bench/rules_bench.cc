@@ -16,8 +16,8 @@ namespace {
 
 // Payload bytes followed by simdjson padding, as the engine's receive buffers provide them.
 struct Padded {
-  explicit Padded(std::string_view text) : buf(std::string(text) + std::string(kJsonPadding, '\0')),
-                                           view(buf.data(), text.size()) {}
+  explicit Padded(std::string_view text)
+      : buf(std::string(text) + std::string(kJsonPadding, '\0')), view(buf.data(), text.size()) {}
   std::string buf;
   std::string_view view;
 };
@@ -76,9 +76,10 @@ constexpr std::string_view kPayload100 =
     R"({"device":"sensor-0042","site":"plant-7","sensor":{"temp":31.5,"hum":40.2},"seq":12345})";
 
 void BM_WhereNestedField(benchmark::State& state) {
-  RunRule(state,
-          R"(SELECT payload.device as device, payload.sensor.temp as temp, topic FROM "factory/#" WHERE payload.sensor.temp > 30)",
-          "factory/line1/sensor", kPayload100);
+  RunRule(
+      state,
+      R"(SELECT payload.device as device, payload.sensor.temp as temp, topic FROM "factory/#" WHERE payload.sensor.temp > 30)",
+      "factory/line1/sensor", kPayload100);
 }
 BENCHMARK(BM_WhereNestedField);
 
@@ -98,11 +99,12 @@ BENCHMARK(BM_WhereNestedFieldRejected);
 
 // FOREACH over 10 elements with DO and INCASE.
 void BM_Foreach10(benchmark::State& state) {
-  RunRule(state,
-          R"(FOREACH payload.values as v DO v.id as id, v.x * 2 as x2, clientid INCASE v.x >= 0 FROM "t/#")",
-          "t/a",
-          R"({"values":[{"id":1,"x":1},{"id":2,"x":2},{"id":3,"x":3},{"id":4,"x":4},{"id":5,"x":5},)"
-          R"({"id":6,"x":6},{"id":7,"x":7},{"id":8,"x":8},{"id":9,"x":9},{"id":10,"x":10}]})");
+  RunRule(
+      state,
+      R"(FOREACH payload.values as v DO v.id as id, v.x * 2 as x2, clientid INCASE v.x >= 0 FROM "t/#")",
+      "t/a",
+      R"({"values":[{"id":1,"x":1},{"id":2,"x":2},{"id":3,"x":3},{"id":4,"x":4},{"id":5,"x":5},)"
+      R"({"id":6,"x":6},{"id":7,"x":7},{"id":8,"x":8},{"id":9,"x":9},{"id":10,"x":10}]})");
 }
 BENCHMARK(BM_Foreach10);
 

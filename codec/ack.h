@@ -21,7 +21,7 @@ struct AckPacket {
                 kType == PacketType::kPubrel || kType == PacketType::kPubcomp);
   static constexpr PacketType kPacketType = kType;
 
-  uint16_t packet_id = 0;  // non-zero
+  uint16_t packet_id = 0;                         // non-zero
   ReasonCode reason_code = ReasonCode::kSuccess;  // 5.0 only
   Properties properties;                          // 5.0 only
 

@@ -23,7 +23,7 @@ namespace mqb::codec {
 struct Will {
   QoS qos = QoS::kAtMostOnce;
   bool retain = false;
-  Properties properties;  // 5.0 Will Properties (PropertyContext::kWill)
+  Properties properties;   // 5.0 Will Properties (PropertyContext::kWill)
   std::string_view topic;  // a valid topic name (no wildcards)
   std::span<const uint8_t> payload;
 };
@@ -35,8 +35,8 @@ struct Connect {
   bool bridge = false;
   // "Clean Session" in 3.x, "Clean Start" in 5.0.
   bool clean_start = true;
-  uint16_t keep_alive = 60;  // seconds; 0 disables keep-alive
-  Properties properties;     // PropertyContext::kConnect
+  uint16_t keep_alive = 60;    // seconds; 0 disables keep-alive
+  Properties properties;       // PropertyContext::kConnect
   std::string_view client_id;  // may be empty (the server decides whether to accept that)
   std::optional<Will> will;
   std::optional<std::string_view> user_name;

@@ -6,11 +6,11 @@ namespace mqb::codec {
 
 using internal::kOk;
 
-#define MQB_CHECK(expr)                          \
-  do {                                           \
-    if (Errc mqb_e_ = (expr); mqb_e_ != kOk) {   \
-      return Err(mqb_e_);                        \
-    }                                            \
+#define MQB_CHECK(expr)                        \
+  do {                                         \
+    if (Errc mqb_e_ = (expr); mqb_e_ != kOk) { \
+      return Err(mqb_e_);                      \
+    }                                          \
   } while (0)
 
 Result<Connect, Errc> DecodeConnect(const Frame& frame) {

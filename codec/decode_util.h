@@ -18,8 +18,7 @@ using wire::kOk;
 
 // Expected low nibble of the first byte for every type but PUBLISH (spec 2.1.3 / 2.2.2).
 constexpr uint8_t RequiredFlags(PacketType t) {
-  return (t == PacketType::kPubrel || t == PacketType::kSubscribe ||
-          t == PacketType::kUnsubscribe)
+  return (t == PacketType::kPubrel || t == PacketType::kSubscribe || t == PacketType::kUnsubscribe)
              ? 0x02
              : 0x00;
 }
@@ -81,9 +80,9 @@ inline Errc CheckTopicNameChars(std::string_view s) {
     __m128i acc = zero;
     auto add = [&](const char* q) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
-      acc = _mm_or_si128(acc, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, plus),
-                                                        _mm_cmpeq_epi8(v, hash)),
-                                           _mm_or_si128(_mm_cmpeq_epi8(v, zero), v)));
+      acc = _mm_or_si128(
+          acc, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, plus), _mm_cmpeq_epi8(v, hash)),
+                            _mm_or_si128(_mm_cmpeq_epi8(v, zero), v)));
     };
     size_t i = 0;
     for (; i + 16 <= n; i += 16) add(p + i);
@@ -91,7 +90,7 @@ inline Errc CheckTopicNameChars(std::string_view s) {
     bad = static_cast<uint32_t>(_mm_movemask_epi8(acc));
   } else
 #endif
-  if (n >= 8) {
+      if (n >= 8) {
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
       uint64_t w;

@@ -9,11 +9,11 @@ namespace mqb::codec {
 
 using internal::kOk;
 
-#define MQB_CHECK(expr)                          \
-  do {                                           \
-    if (Errc mqb_e_ = (expr); mqb_e_ != kOk) {   \
-      return Err(mqb_e_);                        \
-    }                                            \
+#define MQB_CHECK(expr)                        \
+  do {                                         \
+    if (Errc mqb_e_ = (expr); mqb_e_ != kOk) { \
+      return Err(mqb_e_);                      \
+    }                                          \
   } while (0)
 
 Result<Publish, Errc> DecodePublish(const Frame& frame, ProtocolVersion version) {
@@ -58,11 +58,11 @@ Result<AckPacket<kType>, Errc> DecodeAck(const Frame& frame, ProtocolVersion ver
     a.reason_code = static_cast<ReasonCode>(rc);
     if (!IsValidAckReasonCode(kType, a.reason_code)) return Err(Errc::kInvalidReasonCode);
     if (!r.empty()) {
-      constexpr PropertyContext kContext =
-          kType == PacketType::kPuback   ? PropertyContext::kPuback
-          : kType == PacketType::kPubrec ? PropertyContext::kPubrec
-          : kType == PacketType::kPubrel ? PropertyContext::kPubrel
-                                         : PropertyContext::kPubcomp;
+      constexpr PropertyContext kContext = kType == PacketType::kPuback   ? PropertyContext::kPuback
+                                           : kType == PacketType::kPubrec ? PropertyContext::kPubrec
+                                           : kType == PacketType::kPubrel
+                                               ? PropertyContext::kPubrel
+                                               : PropertyContext::kPubcomp;
       MQB_CHECK(internal::ReadProperties(r, kContext, a.properties));
     }
   }
@@ -231,21 +231,36 @@ Result<Packet, Errc> Wrap(Result<T, Errc>&& r) {
 
 Result<Packet, Errc> Decode(const Frame& frame, ProtocolVersion version) {
   switch (frame.type()) {
-    case PacketType::kConnect: return Wrap(DecodeConnect(frame));
-    case PacketType::kConnack: return Wrap(DecodeConnack(frame, version));
-    case PacketType::kPublish: return Wrap(DecodePublish(frame, version));
-    case PacketType::kPuback: return Wrap(DecodePuback(frame, version));
-    case PacketType::kPubrec: return Wrap(DecodePubrec(frame, version));
-    case PacketType::kPubrel: return Wrap(DecodePubrel(frame, version));
-    case PacketType::kPubcomp: return Wrap(DecodePubcomp(frame, version));
-    case PacketType::kSubscribe: return Wrap(DecodeSubscribe(frame, version));
-    case PacketType::kSuback: return Wrap(DecodeSuback(frame, version));
-    case PacketType::kUnsubscribe: return Wrap(DecodeUnsubscribe(frame, version));
-    case PacketType::kUnsuback: return Wrap(DecodeUnsuback(frame, version));
-    case PacketType::kPingreq: return Wrap(DecodePingreq(frame));
-    case PacketType::kPingresp: return Wrap(DecodePingresp(frame));
-    case PacketType::kDisconnect: return Wrap(DecodeDisconnect(frame, version));
-    case PacketType::kAuth: return Wrap(DecodeAuth(frame, version));
+    case PacketType::kConnect:
+      return Wrap(DecodeConnect(frame));
+    case PacketType::kConnack:
+      return Wrap(DecodeConnack(frame, version));
+    case PacketType::kPublish:
+      return Wrap(DecodePublish(frame, version));
+    case PacketType::kPuback:
+      return Wrap(DecodePuback(frame, version));
+    case PacketType::kPubrec:
+      return Wrap(DecodePubrec(frame, version));
+    case PacketType::kPubrel:
+      return Wrap(DecodePubrel(frame, version));
+    case PacketType::kPubcomp:
+      return Wrap(DecodePubcomp(frame, version));
+    case PacketType::kSubscribe:
+      return Wrap(DecodeSubscribe(frame, version));
+    case PacketType::kSuback:
+      return Wrap(DecodeSuback(frame, version));
+    case PacketType::kUnsubscribe:
+      return Wrap(DecodeUnsubscribe(frame, version));
+    case PacketType::kUnsuback:
+      return Wrap(DecodeUnsuback(frame, version));
+    case PacketType::kPingreq:
+      return Wrap(DecodePingreq(frame));
+    case PacketType::kPingresp:
+      return Wrap(DecodePingresp(frame));
+    case PacketType::kDisconnect:
+      return Wrap(DecodeDisconnect(frame, version));
+    case PacketType::kAuth:
+      return Wrap(DecodeAuth(frame, version));
   }
   return Err(Errc::kInvalidPacketType);
 }

@@ -16,7 +16,9 @@ using wire::WireWriter;
 bool IsV5(ProtocolVersion v) { return v == ProtocolVersion::kV5; }
 
 // Size of a Property Length + block.
-size_t PropsSize(const Properties& p) { return VarIntSize(static_cast<uint32_t>(p.size_bytes())) + p.size_bytes(); }
+size_t PropsSize(const Properties& p) {
+  return VarIntSize(static_cast<uint32_t>(p.size_bytes())) + p.size_bytes();
+}
 
 void WriteProps(WireWriter& w, const Properties& p) {
   w.VarInt(static_cast<uint32_t>(p.size_bytes()));
@@ -24,13 +26,15 @@ void WriteProps(WireWriter& w, const Properties& p) {
 }
 
 Errc CheckLen(size_t n) { return n <= kMaxStringSize ? kOk : Errc::kFieldTooLong; }
-Errc CheckProps(const Properties& p) { return p.size_bytes() <= kMaxVarInt ? kOk : Errc::kPacketTooLarge; }
+Errc CheckProps(const Properties& p) {
+  return p.size_bytes() <= kMaxVarInt ? kOk : Errc::kPacketTooLarge;
+}
 
-#define MQB_CHECK(expr)                          \
-  do {                                           \
-    if (Errc mqb_e_ = (expr); mqb_e_ != kOk) {   \
-      return mqb_e_;                             \
-    }                                            \
+#define MQB_CHECK(expr)                        \
+  do {                                         \
+    if (Errc mqb_e_ = (expr); mqb_e_ != kOk) { \
+      return mqb_e_;                           \
+    }                                          \
   } while (0)
 
 // --- per-type: BodySize (remaining length, or the part of it before the payload) and Write ------
@@ -311,17 +315,28 @@ uint8_t FirstByte(const T& p) {
     return PublishFirstByte(p.dup, p.qos, p.retain);
   } else {
     PacketType t;
-    if constexpr (std::is_same_v<T, Connect>) t = PacketType::kConnect;
-    else if constexpr (std::is_same_v<T, Connack>) t = PacketType::kConnack;
-    else if constexpr (std::is_same_v<T, Subscribe>) t = PacketType::kSubscribe;
-    else if constexpr (std::is_same_v<T, Suback>) t = PacketType::kSuback;
-    else if constexpr (std::is_same_v<T, Unsubscribe>) t = PacketType::kUnsubscribe;
-    else if constexpr (std::is_same_v<T, Unsuback>) t = PacketType::kUnsuback;
-    else if constexpr (std::is_same_v<T, Pingreq>) t = PacketType::kPingreq;
-    else if constexpr (std::is_same_v<T, Pingresp>) t = PacketType::kPingresp;
-    else if constexpr (std::is_same_v<T, Disconnect>) t = PacketType::kDisconnect;
-    else if constexpr (std::is_same_v<T, Auth>) t = PacketType::kAuth;
-    else t = T::kPacketType;
+    if constexpr (std::is_same_v<T, Connect>)
+      t = PacketType::kConnect;
+    else if constexpr (std::is_same_v<T, Connack>)
+      t = PacketType::kConnack;
+    else if constexpr (std::is_same_v<T, Subscribe>)
+      t = PacketType::kSubscribe;
+    else if constexpr (std::is_same_v<T, Suback>)
+      t = PacketType::kSuback;
+    else if constexpr (std::is_same_v<T, Unsubscribe>)
+      t = PacketType::kUnsubscribe;
+    else if constexpr (std::is_same_v<T, Unsuback>)
+      t = PacketType::kUnsuback;
+    else if constexpr (std::is_same_v<T, Pingreq>)
+      t = PacketType::kPingreq;
+    else if constexpr (std::is_same_v<T, Pingresp>)
+      t = PacketType::kPingresp;
+    else if constexpr (std::is_same_v<T, Disconnect>)
+      t = PacketType::kDisconnect;
+    else if constexpr (std::is_same_v<T, Auth>)
+      t = PacketType::kAuth;
+    else
+      t = T::kPacketType;
     return static_cast<uint8_t>((static_cast<uint8_t>(t) << 4) | internal::RequiredFlags(t));
   }
 }
@@ -336,8 +351,8 @@ size_t TailSize(const T& p) {
 }
 
 struct Layout {
-  size_t head_body = 0;        // body bytes written by Write()
-  size_t tail = 0;             // PUBLISH payload
+  size_t head_body = 0;  // body bytes written by Write()
+  size_t tail = 0;       // PUBLISH payload
   uint32_t remaining = 0;
   size_t head() const { return 1 + VarIntSize(remaining) + head_body; }
   size_t total() const { return head() + tail; }

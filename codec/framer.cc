@@ -6,8 +6,7 @@
 
 namespace mqb::codec {
 
-Result<FixedHeader, Errc> ParseFixedHeader(std::span<const uint8_t> bytes,
-                                           size_t max_packet_size) {
+Result<FixedHeader, Errc> ParseFixedHeader(std::span<const uint8_t> bytes, size_t max_packet_size) {
   if (MQB_UNLIKELY(bytes.size() < 2)) return Err(Errc::kNeedMoreBytes);
   FixedHeader h;
   h.first_byte = bytes[0];

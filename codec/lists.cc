@@ -82,18 +82,30 @@ PacketType TypeOf(const Packet& packet) {
   return std::visit(
       [](const auto& p) -> PacketType {
         using T = std::decay_t<decltype(p)>;
-        if constexpr (std::is_same_v<T, Connect>) return PacketType::kConnect;
-        else if constexpr (std::is_same_v<T, Connack>) return PacketType::kConnack;
-        else if constexpr (std::is_same_v<T, Publish>) return PacketType::kPublish;
-        else if constexpr (std::is_same_v<T, Subscribe>) return PacketType::kSubscribe;
-        else if constexpr (std::is_same_v<T, Suback>) return PacketType::kSuback;
-        else if constexpr (std::is_same_v<T, Unsubscribe>) return PacketType::kUnsubscribe;
-        else if constexpr (std::is_same_v<T, Unsuback>) return PacketType::kUnsuback;
-        else if constexpr (std::is_same_v<T, Pingreq>) return PacketType::kPingreq;
-        else if constexpr (std::is_same_v<T, Pingresp>) return PacketType::kPingresp;
-        else if constexpr (std::is_same_v<T, Disconnect>) return PacketType::kDisconnect;
-        else if constexpr (std::is_same_v<T, Auth>) return PacketType::kAuth;
-        else return T::kPacketType;
+        if constexpr (std::is_same_v<T, Connect>)
+          return PacketType::kConnect;
+        else if constexpr (std::is_same_v<T, Connack>)
+          return PacketType::kConnack;
+        else if constexpr (std::is_same_v<T, Publish>)
+          return PacketType::kPublish;
+        else if constexpr (std::is_same_v<T, Subscribe>)
+          return PacketType::kSubscribe;
+        else if constexpr (std::is_same_v<T, Suback>)
+          return PacketType::kSuback;
+        else if constexpr (std::is_same_v<T, Unsubscribe>)
+          return PacketType::kUnsubscribe;
+        else if constexpr (std::is_same_v<T, Unsuback>)
+          return PacketType::kUnsuback;
+        else if constexpr (std::is_same_v<T, Pingreq>)
+          return PacketType::kPingreq;
+        else if constexpr (std::is_same_v<T, Pingresp>)
+          return PacketType::kPingresp;
+        else if constexpr (std::is_same_v<T, Disconnect>)
+          return PacketType::kDisconnect;
+        else if constexpr (std::is_same_v<T, Auth>)
+          return PacketType::kAuth;
+        else
+          return T::kPacketType;
       },
       packet);
 }

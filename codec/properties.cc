@@ -49,14 +49,12 @@ constexpr std::array<PropertyInfo, 0x2B> MakeTable() {
   t[0x1C] = {true, T::kUtf8String, Bit(C::kConnack) | Bit(C::kDisconnect), "Server Reference"};
   t[0x1F] = {true, T::kUtf8String, kReasonStr, "Reason String"};
   t[0x21] = {true, T::kTwoByteInteger, Bit(C::kConnect) | Bit(C::kConnack), "Receive Maximum"};
-  t[0x22] = {true, T::kTwoByteInteger, Bit(C::kConnect) | Bit(C::kConnack),
-             "Topic Alias Maximum"};
+  t[0x22] = {true, T::kTwoByteInteger, Bit(C::kConnect) | Bit(C::kConnack), "Topic Alias Maximum"};
   t[0x23] = {true, T::kTwoByteInteger, Bit(C::kPublish), "Topic Alias"};
   t[0x24] = {true, T::kByte, Bit(C::kConnack), "Maximum QoS"};
   t[0x25] = {true, T::kByte, Bit(C::kConnack), "Retain Available"};
   t[0x26] = {true, T::kUtf8StringPair, 0x3FFF, "User Property"};
-  t[0x27] = {true, T::kFourByteInteger, Bit(C::kConnect) | Bit(C::kConnack),
-             "Maximum Packet Size"};
+  t[0x27] = {true, T::kFourByteInteger, Bit(C::kConnect) | Bit(C::kConnack), "Maximum Packet Size"};
   t[0x28] = {true, T::kByte, Bit(C::kConnack), "Wildcard Subscription Available"};
   t[0x29] = {true, T::kByte, Bit(C::kConnack), "Subscription Identifier Available"};
   t[0x2A] = {true, T::kByte, Bit(C::kConnack), "Shared Subscription Available"};
@@ -325,11 +323,23 @@ PropertyWriter& PropertyWriter::AddInteger(PropertyId id, uint32_t value) {
     fits = false;
   } else {
     switch (*type) {
-      case PropertyType::kByte: n = 1; fits = value <= 0xFF; break;
-      case PropertyType::kTwoByteInteger: n = 2; fits = value <= 0xFFFF; break;
-      case PropertyType::kFourByteInteger: n = 4; break;
-      case PropertyType::kVarInt: n = value <= kMaxVarInt ? VarIntSize(value) : 0; fits = n != 0; break;
-      default: fits = false;
+      case PropertyType::kByte:
+        n = 1;
+        fits = value <= 0xFF;
+        break;
+      case PropertyType::kTwoByteInteger:
+        n = 2;
+        fits = value <= 0xFFFF;
+        break;
+      case PropertyType::kFourByteInteger:
+        n = 4;
+        break;
+      case PropertyType::kVarInt:
+        n = value <= kMaxVarInt ? VarIntSize(value) : 0;
+        fits = n != 0;
+        break;
+      default:
+        fits = false;
     }
   }
   if (!fits) {
@@ -341,10 +351,18 @@ PropertyWriter& PropertyWriter::AddInteger(PropertyId id, uint32_t value) {
   wire::WireWriter w(buffer_.data() + size_);
   w.VarInt(static_cast<uint8_t>(id));
   switch (*type) {
-    case PropertyType::kByte: w.U8(static_cast<uint8_t>(value)); break;
-    case PropertyType::kTwoByteInteger: w.U16(static_cast<uint16_t>(value)); break;
-    case PropertyType::kFourByteInteger: w.U32(value); break;
-    default: w.VarInt(value); break;
+    case PropertyType::kByte:
+      w.U8(static_cast<uint8_t>(value));
+      break;
+    case PropertyType::kTwoByteInteger:
+      w.U16(static_cast<uint16_t>(value));
+      break;
+    case PropertyType::kFourByteInteger:
+      w.U32(value);
+      break;
+    default:
+      w.VarInt(value);
+      break;
   }
   size_ += 1 + n;
   return *this;

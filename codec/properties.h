@@ -68,8 +68,20 @@ enum class PropertyType : uint8_t {
 
 // Where a property block appears; decides which identifiers are allowed.
 enum class PropertyContext : uint8_t {
-  kConnect, kWill, kConnack, kPublish, kPuback, kPubrec, kPubrel, kPubcomp,
-  kSubscribe, kSuback, kUnsubscribe, kUnsuback, kDisconnect, kAuth,
+  kConnect,
+  kWill,
+  kConnack,
+  kPublish,
+  kPuback,
+  kPubrec,
+  kPubrel,
+  kPubcomp,
+  kSubscribe,
+  kSuback,
+  kUnsubscribe,
+  kUnsuback,
+  kDisconnect,
+  kAuth,
 };
 
 // The value type of a known identifier; nullopt for identifiers MQTT 5.0 does not define.

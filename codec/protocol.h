@@ -53,7 +53,8 @@ inline constexpr size_t kMaxPacketSize = kMaxFixedHeaderSize + kMaxRemainingLeng
 // Strings and binary data carry a two-byte length prefix.
 inline constexpr size_t kMaxStringSize = 65'535;
 
-// Number of bytes the Variable Byte Integer encoding of `v` takes (1..4). REQUIRES: v <= kMaxVarInt.
+// Number of bytes the Variable Byte Integer encoding of `v` takes (1..4). REQUIRES: v <=
+// kMaxVarInt.
 constexpr size_t VarIntSize(uint32_t v) {
   return v < 128 ? 1 : v < 16'384 ? 2 : v < 2'097'152 ? 3 : 4;
 }

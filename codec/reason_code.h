@@ -125,10 +125,10 @@ enum class Errc : uint16_t {
   kWildcardSubscriptionsNotSupported = 0xA2,
 
   // --- codec-only: not protocol violations ---------------------------------------------------
-  kNeedMoreBytes = 0x100,     // input ends inside a fixed header (Framer; not an error per se)
-  kBufferTooSmall,            // encoder: caller's buffer cannot hold the packet
-  kFieldTooLong,              // encoder: string/binary > 65535 bytes (packet > 256 MiB:
-                              // kPacketTooLarge)
+  kNeedMoreBytes = 0x100,  // input ends inside a fixed header (Framer; not an error per se)
+  kBufferTooSmall,         // encoder: caller's buffer cannot hold the packet
+  kFieldTooLong,           // encoder: string/binary > 65535 bytes (packet > 256 MiB:
+                           // kPacketTooLarge)
 
   // --- codec-only: Malformed Packet (0x81) ----------------------------------------------------
   kMalformedVarInt,           // Variable Byte Integer longer than 4 bytes or not minimal
@@ -148,25 +148,25 @@ enum class Errc : uint16_t {
   kUnknownProperty,           // property identifier not defined by MQTT 5.0
   kPropertyNotAllowed,        // property not allowed in this packet (spec 2.2.2.2)
   kInvalidSubscriptionOptions,  // reserved bits set in subscription options / requested QoS
-  kInvalidReasonCode,         // reason code not valid for this packet type
-  kEmptyTopicFilter,          // zero-length topic filter [MQTT-4.7.3-1]
+  kInvalidReasonCode,           // reason code not valid for this packet type
+  kEmptyTopicFilter,            // zero-length topic filter [MQTT-4.7.3-1]
 
   // --- codec-only: Protocol Error (0x82) ------------------------------------------------------
-  kZeroPacketId,              // packet identifier 0 where a non-zero one is required
-  kDuplicateProperty,         // a property that may appear once appears twice
-  kInvalidPropertyValue,      // e.g. Receive Maximum 0, Maximum QoS 2, byte flag not 0/1
-  kNoTopicFilters,            // SUBSCRIBE / UNSUBSCRIBE without any topic filter
-  kInvalidRetainHandling,     // Retain Handling 3
-  kSharedSubscriptionNoLocal, // No Local on a shared subscription [MQTT-3.8.3-4]
-  kZeroSubscriptionId,        // Subscription Identifier 0 (spec 3.3.2.3.8, 3.8.2.1.2)
-  kEmptyTopicName,            // zero-length PUBLISH topic without a Topic Alias (3.3.2.1)
+  kZeroPacketId,               // packet identifier 0 where a non-zero one is required
+  kDuplicateProperty,          // a property that may appear once appears twice
+  kInvalidPropertyValue,       // e.g. Receive Maximum 0, Maximum QoS 2, byte flag not 0/1
+  kNoTopicFilters,             // SUBSCRIBE / UNSUBSCRIBE without any topic filter
+  kInvalidRetainHandling,      // Retain Handling 3
+  kSharedSubscriptionNoLocal,  // No Local on a shared subscription [MQTT-3.8.3-4]
+  kZeroSubscriptionId,         // Subscription Identifier 0 (spec 3.3.2.3.8, 3.8.2.1.2)
+  kEmptyTopicName,             // zero-length PUBLISH topic without a Topic Alias (3.3.2.1)
 
   // --- codec-only: Topic Name invalid (0x90) --------------------------------------------------
-  kWildcardInTopicName,       // '+' or '#' in a PUBLISH / Will topic [MQTT-3.3.2-2]
+  kWildcardInTopicName,  // '+' or '#' in a PUBLISH / Will topic [MQTT-3.3.2-2]
 
   // --- codec-only: Topic Filter invalid (0x8F) ------------------------------------------------
-  kInvalidWildcard,           // '#' not last or not a whole level, '+' not a whole level
-  kInvalidSharedSubscription, // "$share/" without a group, group with wildcards, no filter
+  kInvalidWildcard,            // '#' not last or not a whole level, '+' not a whole level
+  kInvalidSharedSubscription,  // "$share/" without a group, group with wildcards, no filter
 };
 
 // The wire reason code for an Errc: identity for 0x80..0xA2; the category named in the Errc

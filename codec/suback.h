@@ -17,8 +17,8 @@
 namespace mqb::codec {
 
 struct Suback {
-  uint16_t packet_id = 0;  // non-zero
-  Properties properties;   // 5.0 only; PropertyContext::kSuback
+  uint16_t packet_id = 0;                 // non-zero
+  Properties properties;                  // 5.0 only; PropertyContext::kSuback
   std::span<const uint8_t> reason_codes;  // at least one
 };
 

@@ -10,9 +10,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
-#include <type_traits>
 #include <span>
 #include <string_view>
+#include <type_traits>
 
 #include "codec/properties.h"
 #include "codec/protocol.h"
@@ -42,8 +42,8 @@ class SubscriptionList {
       : items_(items), count_(items.size()) {}
   // From any contiguous range of items (std::array, std::vector); it must outlive the list.
   template <typename R>
-    requires std::is_convertible_v<const R&, std::span<const Subscription>>
-  SubscriptionList(const R& items)  // NOLINT: implicit on purpose
+  requires std::is_convertible_v<const R&, std::span<const Subscription>> SubscriptionList(
+      const R& items)  // NOLINT: implicit on purpose
       : SubscriptionList(std::span<const Subscription>(items)) {}
   // From a payload validated by the decoder. REQUIRES: well-formed for `version`, `count` items.
   static SubscriptionList FromValidatedPayload(std::span<const uint8_t> payload, size_t count,
@@ -87,8 +87,8 @@ class SubscriptionList {
 };
 
 struct Subscribe {
-  uint16_t packet_id = 0;  // non-zero
-  Properties properties;   // 5.0 only; PropertyContext::kSubscribe
+  uint16_t packet_id = 0;          // non-zero
+  Properties properties;           // 5.0 only; PropertyContext::kSubscribe
   SubscriptionList subscriptions;  // at least one
 };
 

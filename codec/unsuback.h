@@ -15,8 +15,8 @@
 namespace mqb::codec {
 
 struct Unsuback {
-  uint16_t packet_id = 0;  // non-zero
-  Properties properties;   // 5.0 only; PropertyContext::kUnsuback
+  uint16_t packet_id = 0;                 // non-zero
+  Properties properties;                  // 5.0 only; PropertyContext::kUnsuback
   std::span<const uint8_t> reason_codes;  // 5.0 only (at least one); each a ReasonCode
 };
 

@@ -9,9 +9,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
-#include <type_traits>
 #include <span>
 #include <string_view>
+#include <type_traits>
 
 #include "codec/properties.h"
 
@@ -24,8 +24,8 @@ class TopicFilterList {
       : items_(items), count_(items.size()) {}
   // From any contiguous range of items (std::array, std::vector); it must outlive the list.
   template <typename R>
-    requires std::is_convertible_v<const R&, std::span<const std::string_view>>
-  TopicFilterList(const R& items)  // NOLINT: implicit on purpose
+  requires std::is_convertible_v<const R&, std::span<const std::string_view>> TopicFilterList(
+      const R& items)  // NOLINT: implicit on purpose
       : TopicFilterList(std::span<const std::string_view>(items)) {}
   // REQUIRES: `payload` is a sequence of `count` well-formed length-prefixed strings.
   static TopicFilterList FromValidatedPayload(std::span<const uint8_t> payload, size_t count) {
@@ -66,8 +66,8 @@ class TopicFilterList {
 };
 
 struct Unsubscribe {
-  uint16_t packet_id = 0;  // non-zero
-  Properties properties;   // 5.0 only; PropertyContext::kUnsubscribe
+  uint16_t packet_id = 0;   // non-zero
+  Properties properties;    // 5.0 only; PropertyContext::kUnsubscribe
   TopicFilterList filters;  // at least one
 };
 

@@ -7,9 +7,10 @@
 // caller (the last rename wins).
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 
 #include "base/result.h"
 

@@ -12,9 +12,8 @@ int RunCheck(const std::string& config_path) {
     return 1;
   }
   for (const auto& w : cfg->warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
-  std::printf("%s: ok (%zu connectors, %zu actions, %zu sources, %zu rules)\n",
-              config_path.c_str(), cfg->connectors.size(), cfg->actions.size(),
-              cfg->sources.size(), cfg->rules.size());
+  std::printf("%s: ok (%zu connectors, %zu actions, %zu sources, %zu rules)\n", config_path.c_str(),
+              cfg->connectors.size(), cfg->actions.size(), cfg->sources.size(), cfg->rules.size());
   return 0;
 }
 

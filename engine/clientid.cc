@@ -8,7 +8,7 @@ namespace mqb::engine {
 std::string Sha1Hex(std::string_view data) {
   unsigned char digest[WC_SHA_DIGEST_SIZE];
   (void)wc_ShaHash(reinterpret_cast<const unsigned char*>(data.data()),
-             static_cast<word32>(data.size()), digest);
+                   static_cast<word32>(data.size()), digest);
   static const char* kHex = "0123456789abcdef";
   std::string out;
   out.reserve(2 * WC_SHA_DIGEST_SIZE);
@@ -55,8 +55,8 @@ std::vector<PoolIdentity> PoolIdentities(const ConnectorConfig& c, std::string_v
     return out;
   }
   for (int seq = 1; seq <= c.pool_size; ++seq) {
-    out.push_back({PoolClientId(c.clientid_prefix, c.name, node_name, seq, c.proto_ver),
-                   c.username, c.password});
+    out.push_back({PoolClientId(c.clientid_prefix, c.name, node_name, seq, c.proto_ver), c.username,
+                   c.password});
   }
   return out;
 }

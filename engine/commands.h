@@ -14,7 +14,7 @@ int RunCheck(const std::string& config_path);
 
 struct SqlCommand {
   std::string sql;
-  std::string context;       // JSON object; empty: all defaults
+  std::string context;  // JSON object; empty: all defaults
   std::string context_file;
 };
 // mqbridge sql: 0 and the output JSON; 1 "no match"; 2 SQL or evaluation error.
@@ -40,11 +40,11 @@ namespace mqb::engine {
 // mqbridge admins add|passwd|del|list: manages the API users in <node.data_dir>/users (see
 // engine/api/auth_store.h); a running mqbridge sees the change at its next start.
 struct AdminsCommand {
-  std::string action;         // "add" | "passwd" | "del" | "list"
-  std::string username;       // all but list
-  std::string config_path;    // node.data_dir comes from here ...
-  std::string data_dir;       // ... or is given directly
-  std::string password;       // add, passwd: one of these, else prompted (TTY) or read (stdin)
+  std::string action;       // "add" | "passwd" | "del" | "list"
+  std::string username;     // all but list
+  std::string config_path;  // node.data_dir comes from here ...
+  std::string data_dir;     // ... or is given directly
+  std::string password;     // add, passwd: one of these, else prompted (TTY) or read (stdin)
   std::string password_file;
   std::string role = "administrator";  // add
   std::string description;             // add

@@ -12,9 +12,12 @@ namespace mqb::engine {
 
 const char* ProtoVerName(ProtoVer v) {
   switch (v) {
-    case ProtoVer::kV3: return "v3";
-    case ProtoVer::kV4: return "v4";
-    case ProtoVer::kV5: return "v5";
+    case ProtoVer::kV3:
+      return "v3";
+    case ProtoVer::kV4:
+      return "v4";
+    case ProtoVer::kV5:
+      return "v5";
   }
   return "?";
 }
@@ -103,8 +106,8 @@ class Loader {
     r.String("name", cfg_.node.name);
     if (cfg_.node.name.empty()) r.Fail("name", "must not be empty");
     r.String("log_level", cfg_.node.log_level);
-    static const std::set<std::string> levels = {"trace", "debug", "info", "warning", "error",
-                                                 "critical", "off"};
+    static const std::set<std::string> levels = {"trace", "debug",    "info", "warning",
+                                                 "error", "critical", "off"};
     if (!levels.count(cfg_.node.log_level)) {
       r.Fail("log_level", "must be one of trace, debug, info, warning, error, critical, off");
     }
@@ -434,8 +437,7 @@ class Loader {
   }
 
   static bool IsPlaceholder(const std::string& s) {
-    return s.size() > 3 && s.rfind("${", 0) == 0 && s.back() == '}' &&
-           s.find('}') == s.size() - 1;
+    return s.size() > 3 && s.rfind("${", 0) == 0 && s.back() == '}' && s.find('}') == s.size() - 1;
   }
 
   void Action(const std::string& name, const toml::table& t, const std::string& path) {
@@ -456,13 +458,15 @@ class Loader {
       pr.Known("local");
       pr.Finish();
     }
-    if (const toml::table* ro = r.Table("resource_opts")) ActionResource(r, *ro, a.resource_opts);
+    if (const toml::table* ro = r.Table("resource_opts"))
+      ActionResource(r, *ro, a.resource_opts);
     else {
       toml::table empty;
       ActionResource(r, empty, a.resource_opts);
     }
     if (!error_.empty()) return;
-    if (a.topic.empty()) r.Fail("topic", "required: the remote topic template, e.g. \"pub/${topic}\"");
+    if (a.topic.empty())
+      r.Fail("topic", "required: the remote topic template, e.g. \"pub/${topic}\"");
     if (a.qos != "0" && a.qos != "1" && a.qos != "2" && !IsPlaceholder(a.qos)) {
       r.Fail("qos", "must be 0, 1, 2 or a single placeholder such as \"${qos}\"", t.get("qos"));
     }
@@ -621,15 +625,15 @@ class Loader {
                          "subscribes");
       }
       if ((s.no_local || !s.retain_as_published) && it->second.proto_ver != ProtoVer::kV5) {
-        Warn(s.line, "sources.mqtt." + name +
-                         ": no_local and retain_as_published apply to MQTT v5 only");
+        Warn(s.line,
+             "sources.mqtt." + name + ": no_local and retain_as_published apply to MQTT v5 only");
       }
     }
     for (const auto& [name, r] : cfg_.rules) {
       for (const auto& a : r.actions) {
         if (a.kind == RuleActionConfig::Kind::kMqtt && !cfg_.actions.count(a.action)) {
-          error_ = At(r.line) + "rules." + name + ".actions: no action named \"mqtt:" +
-                   a.action + "\"";
+          error_ =
+              At(r.line) + "rules." + name + ".actions: no action named \"mqtt:" + a.action + "\"";
           return;
         }
       }
@@ -651,7 +655,8 @@ Result<Config, std::string> LoadConfigTable(const toml::table& root, const std::
   return cfg;
 }
 
-Result<toml::table, std::string> ParseConfigTable(std::string_view text, const std::string& origin) {
+Result<toml::table, std::string> ParseConfigTable(std::string_view text,
+                                                  const std::string& origin) {
   try {
     return toml::parse(text, origin);
   } catch (const toml::parse_error& e) {

@@ -25,9 +25,9 @@ const char* ProtoVerName(ProtoVer v);
 
 struct TlsClientOptions {
   bool enable = false;
-  bool verify_peer = false;             // verify = "verify_peer" | "verify_none" (default)
+  bool verify_peer = false;  // verify = "verify_peer" | "verify_none" (default)
   std::vector<std::string> versions = {"tlsv1.3", "tlsv1.2"};
-  std::string server_name_indication;   // empty: the server's host name; "disable": none
+  std::string server_name_indication;  // empty: the server's host name; "disable": none
   std::string cacertfile, certfile, keyfile, password, ciphers;
   std::vector<std::string> alpn;
   int depth = 10;
@@ -37,7 +37,7 @@ struct TlsClientOptions {
 struct TlsServerOptions {
   bool enable = false;
   std::string cacertfile, certfile, keyfile;
-  bool verify_peer = false;             // request and verify client certificates
+  bool verify_peer = false;  // request and verify client certificates
   bool fail_if_no_peer_cert = false;
   bool operator==(const TlsServerOptions&) const = default;
 };
@@ -66,7 +66,7 @@ struct ConnectorConfig {
   std::string name;
   bool enable = true;
   std::string description;
-  std::string host;                     // from `server`
+  std::string host;  // from `server`
   uint16_t port = 1883;
   std::string clientid_prefix;
   std::vector<StaticClientIds> static_clientids;
@@ -79,12 +79,12 @@ struct ConnectorConfig {
   Duration connect_timeout{10'000};
   Duration retry_interval{15'000};
   int max_inflight = 32;
-  int max_qos = 2;                      // 1: cap QoS 2 to 1 (AWS IoT Core, Azure IoT Hub)
+  int max_qos = 2;  // 1: cap QoS 2 to 1 (AWS IoT Core, Azure IoT Hub)
   bool tcp_nodelay = true;
   uint64_t tcp_sndbuf = 0, tcp_recbuf = 0;  // 0: kernel default
   TlsClientOptions ssl;
   HealthOptions resource_opts;
-  int line = 0;                         // where it was declared, for messages
+  int line = 0;  // where it was declared, for messages
   bool operator==(const ConnectorConfig&) const = default;
 };
 
@@ -97,7 +97,7 @@ struct ActionResourceOptions {
   uint64_t max_buffer_bytes = 256ull << 20;
   Duration health_check_interval{15'000};
   Duration health_check_timeout{60'000};
-  Duration resume_interval{0};                     // 0: derived, max(1s, min(hci, ttl/3))
+  Duration resume_interval{0};  // 0: derived, max(1s, min(hci, ttl/3))
   Duration metrics_flush_interval{5'000};
 };
 
@@ -107,10 +107,10 @@ struct MqttActionConfig {
   std::string connector;
   bool enable = true;
   std::string description;
-  std::string topic;                    // required template
-  std::string qos = "1";                // literal 0..2 or a single ${placeholder}
-  std::string retain = "false";         // literal bool or a single ${placeholder}
-  std::optional<std::string> payload;   // unset: the rule output as JSON
+  std::string topic;                   // required template
+  std::string qos = "1";               // literal 0..2 or a single ${placeholder}
+  std::string retain = "false";        // literal bool or a single ${placeholder}
+  std::optional<std::string> payload;  // unset: the rule output as JSON
   ActionResourceOptions resource_opts;
   int line = 0;
 };
@@ -120,8 +120,8 @@ struct MqttSourceConfig {
   std::string connector;
   bool enable = true;
   std::string description;
-  std::string topic;                    // may be $share/group/filter
-  int qos = 1;                          // 2 is downgraded to 1
+  std::string topic;  // may be $share/group/filter
+  int qos = 1;        // 2 is downgraded to 1
   bool no_local = false;
   bool retain_as_published = true;
   HealthOptions resource_opts;
@@ -131,7 +131,7 @@ struct MqttSourceConfig {
 // One entry of a rule's `actions` list.
 struct RuleActionConfig {
   enum class Kind { kMqtt, kRepublish, kConsole } kind = Kind::kMqtt;
-  std::string action;                   // kMqtt: the action name ("mqtt:<name>" -> "<name>")
+  std::string action;  // kMqtt: the action name ("mqtt:<name>" -> "<name>")
   // kRepublish:
   std::string topic;
   std::string qos = "${qos}";
@@ -166,12 +166,12 @@ struct BrokerConfig {
   int max_inflight = 32;
   uint64_t max_queued_messages = 1000;
   Duration session_expiry_max{7'200'000};
-  Duration max_keepalive{65'535'000};   // Server Keep Alive cap told to 5.0 clients
-  Duration connect_timeout{10'000};     // time allowed from accept to CONNECT
-  int receive_maximum = 128;            // inbound QoS 2 awaiting PUBREL per client
-  int topic_alias_maximum = 64;         // inbound topic aliases per 5.0 client
-  int outbound_topic_aliases = 64;      // aliases the broker assigns per 5.0 client (0: none)
-  bool queue_qos0_offline = false;      // also queue QoS 0 for disconnected sessions
+  Duration max_keepalive{65'535'000};  // Server Keep Alive cap told to 5.0 clients
+  Duration connect_timeout{10'000};    // time allowed from accept to CONNECT
+  int receive_maximum = 128;           // inbound QoS 2 awaiting PUBREL per client
+  int topic_alias_maximum = 64;        // inbound topic aliases per 5.0 client
+  int outbound_topic_aliases = 64;     // aliases the broker assigns per 5.0 client (0: none)
+  bool queue_qos0_offline = false;     // also queue QoS 0 for disconnected sessions
   bool retain_available = true;
   // Back-pressure: while more than this many messages wait in the queues of connected remotes,
   // the broker stops reading from the clients whose messages feed them (0: never).
@@ -185,18 +185,18 @@ struct ApiConfig {
   uint16_t port = 18083;
   // Lines "key:secret[:role]" loaded at start (EMQX's api_key.bootstrap_file); empty: none.
   std::string bootstrap_file;
-  Duration token_expiry{3'600'000};     // bearer tokens from POST /api/v5/login
-  int max_failed_logins = 5;            // per source address within login_lockout, then 429
+  Duration token_expiry{3'600'000};  // bearer tokens from POST /api/v5/login
+  int max_failed_logins = 5;         // per source address within login_lockout, then 429
   Duration login_lockout{60'000};
-  TlsServerOptions ssl;                 // HTTPS for the API (certfile + keyfile)
+  TlsServerOptions ssl;  // HTTPS for the API (certfile + keyfile)
   bool operator==(const ApiConfig&) const = default;
 };
 
 struct NodeConfig {
   std::string name = "mqbridge@127.0.0.1";
   std::string log_level = "info";
-  Duration status_log_interval{0};      // 0: off
-  int io_threads = 0;                   // 0: one per core
+  Duration status_log_interval{0};  // 0: off
+  int io_threads = 0;               // 0: one per core
   // Managed configuration (API changes), users and API keys live here; relative paths are
   // relative to the working directory, as EMQX's node.data_dir.
   std::string data_dir = "data";
@@ -212,7 +212,7 @@ struct Config {
   std::map<std::string, MqttActionConfig> actions;
   std::map<std::string, MqttSourceConfig> sources;
   std::map<std::string, RuleConfig> rules;
-  std::vector<std::string> warnings;    // "file:line: text"
+  std::vector<std::string> warnings;  // "file:line: text"
 };
 
 // Parses and validates a config file. The error is a human-readable "file:line: key: why".

@@ -57,8 +57,8 @@ void TableReader::Secret(const std::string& key, std::optional<std::string>& out
   std::stringstream ss;
   ss << in.rdbuf();
   std::string s = ss.str();
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' ||
-                        s.back() == '\t')) {
+  while (!s.empty() &&
+         (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) {
     s.pop_back();
   }
   out = s;
@@ -83,8 +83,10 @@ void TableReader::Int(const std::string& key, int& out, int64_t min, int64_t max
   }
   int64_t v = *n->value<int64_t>();
   if (v < min || v > max) {
-    Fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                  ", got " + std::to_string(v), n);
+    Fail(key,
+         "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
+             std::to_string(v),
+         n);
     return;
   }
   out = static_cast<int>(v);
@@ -96,8 +98,10 @@ void TableReader::Duration(const std::string& key, engine::Duration& out, engine
   if (!n) return;
   std::optional<engine::Duration> d;
   if (n->is_integer()) {
-    Fail(key, "a duration needs a unit: write \"" + std::to_string(*n->value<int64_t>()) +
-                  "s\" or \"" + std::to_string(*n->value<int64_t>()) + "ms\"", n);
+    Fail(key,
+         "a duration needs a unit: write \"" + std::to_string(*n->value<int64_t>()) + "s\" or \"" +
+             std::to_string(*n->value<int64_t>()) + "ms\"",
+         n);
     return;
   }
   if (n->is_string()) d = ParseDuration(*n->value<std::string>());
@@ -106,8 +110,10 @@ void TableReader::Duration(const std::string& key, engine::Duration& out, engine
     return;
   }
   if (*d < min || (*d > max && *d != engine::Duration::max())) {
-    Fail(key, "out of range (" + std::to_string(min.count()) + "ms.." +
-                  std::to_string(max.count()) + "ms)", n);
+    Fail(key,
+         "out of range (" + std::to_string(min.count()) + "ms.." + std::to_string(max.count()) +
+             "ms)",
+         n);
     return;
   }
   if (*d == engine::Duration::max() && max != engine::Duration::max()) {

@@ -20,8 +20,7 @@ namespace mqb::engine {
 
 class TableReader {
  public:
-  TableReader(const toml::table& table, std::string path, std::string origin,
-              std::string* error)
+  TableReader(const toml::table& table, std::string path, std::string origin, std::string* error)
       : table_(table), path_(std::move(path)), origin_(std::move(origin)), error_(error) {}
 
   bool failed() const { return !error_->empty(); }

@@ -4,7 +4,6 @@
 // check: invalid config; admins: the change was refused); 2 usage or evaluation errors (sql: SQL
 // error).
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <fstream>
 #include <iostream>

@@ -65,20 +65,28 @@ void DropTombstone(toml::table& overlay, ObjectKind kind, const std::string& nam
 
 const char* ObjectSection(ObjectKind kind) {
   switch (kind) {
-    case ObjectKind::kConnector: return "connectors";
-    case ObjectKind::kAction: return "actions";
-    case ObjectKind::kSource: return "sources";
-    case ObjectKind::kRule: return "rules";
+    case ObjectKind::kConnector:
+      return "connectors";
+    case ObjectKind::kAction:
+      return "actions";
+    case ObjectKind::kSource:
+      return "sources";
+    case ObjectKind::kRule:
+      return "rules";
   }
   return "?";
 }
 
 const char* ObjectNoun(ObjectKind kind) {
   switch (kind) {
-    case ObjectKind::kConnector: return "connector";
-    case ObjectKind::kAction: return "action";
-    case ObjectKind::kSource: return "source";
-    case ObjectKind::kRule: return "rule";
+    case ObjectKind::kConnector:
+      return "connector";
+    case ObjectKind::kAction:
+      return "action";
+    case ObjectKind::kSource:
+      return "source";
+    case ObjectKind::kRule:
+      return "rule";
   }
   return "?";
 }
@@ -106,8 +114,7 @@ Result<std::unique_ptr<ManagedConfig>, std::string> ManagedConfig::Open(
   // node.data_dir decides where the managed layer lives: validate the file alone first.
   auto alone = LoadConfigTable(m->base_, operator_path);
   if (!alone.ok()) return Err(alone.error());
-  m->managed_path_ =
-      (std::filesystem::path(alone.value().node.data_dir) / "managed.toml").string();
+  m->managed_path_ = (std::filesystem::path(alone.value().node.data_dir) / "managed.toml").string();
   std::error_code ec;
   if (std::filesystem::exists(m->managed_path_, ec)) {
     auto mtext = ReadConfigFile(m->managed_path_);
@@ -183,7 +190,8 @@ Result<ManagedConfig::Change, std::string> ManagedConfig::Remove(ObjectKind kind
 Result<void, std::string> ManagedConfig::Commit(Change change) {
   std::ostringstream text;
   text << "# Managed by mqbridge: objects created or changed through the management API.\n"
-          "# They take precedence over " << operator_path_ << " (see docs/configuration.md).\n"
+          "# They take precedence over "
+       << operator_path_ << " (see docs/configuration.md).\n"
        << toml::toml_formatter{change.overlay} << "\n";
   if (auto w = WriteFileAtomically(managed_path_, text.str()); !w.ok()) return Err(w.error());
   overlay_ = std::move(change.overlay);

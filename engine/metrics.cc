@@ -19,7 +19,8 @@ void RateMeter::Sample(uint64_t total, std::chrono::steady_clock::time_point now
   auto horizon = now - std::chrono::minutes(5);
   while (window_.size() > 1 && window_.front().first < horizon) window_.erase(window_.begin());
   if (window_.size() > 1) {
-    double secs = std::chrono::duration<double>(window_.back().first - window_.front().first).count();
+    double secs =
+        std::chrono::duration<double>(window_.back().first - window_.front().first).count();
     uint64_t delta = window_.back().second >= window_.front().second
                          ? window_.back().second - window_.front().second
                          : 0;
@@ -49,10 +50,10 @@ void RuleMetrics::Reset() {
 }
 
 void ResourceMetrics::Reset() {
-  for (Counter* c : {&matched, &success, &failed, &retried, &retried_success, &retried_failed,
-                     &late_reply, &dropped_expired, &dropped_queue_full,
-                     &dropped_resource_not_found, &dropped_resource_stopped, &dropped_other,
-                     &received, &template_missing_vars}) {
+  for (Counter* c :
+       {&matched, &success, &failed, &retried, &retried_success, &retried_failed, &late_reply,
+        &dropped_expired, &dropped_queue_full, &dropped_resource_not_found,
+        &dropped_resource_stopped, &dropped_other, &received, &template_missing_vars}) {
     c->Reset();
   }
   matched_rate.Reset();
@@ -61,10 +62,14 @@ void ResourceMetrics::Reset() {
 
 const char* ResourceStatusName(ResourceStatus s) {
   switch (s) {
-    case ResourceStatus::kConnected: return "connected";
-    case ResourceStatus::kConnecting: return "connecting";
-    case ResourceStatus::kDisconnected: return "disconnected";
-    case ResourceStatus::kStopped: return "stopped";
+    case ResourceStatus::kConnected:
+      return "connected";
+    case ResourceStatus::kConnecting:
+      return "connecting";
+    case ResourceStatus::kDisconnected:
+      return "disconnected";
+    case ResourceStatus::kStopped:
+      return "stopped";
   }
   return "unknown";
 }

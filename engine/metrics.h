@@ -135,12 +135,27 @@ class MetricsRegistry {
                 const std::set<std::string>& sources, const std::set<std::string>& connectors);
 
   // Visitors for rendering (API, Prometheus, status log), in name order, listed blocks only.
-  template <typename F> void ForEachRule(F f) const { Visit(rules_, unlisted_rules_, f); }
-  template <typename F> void ForEachAction(F f) const { Visit(actions_, unlisted_actions_, f); }
-  template <typename F> void ForEachSource(F f) const { Visit(sources_, unlisted_sources_, f); }
-  template <typename F> void ForEachConnector(F f) const { Visit(connectors_, unlisted_connectors_, f); }
+  template <typename F>
+  void ForEachRule(F f) const {
+    Visit(rules_, unlisted_rules_, f);
+  }
+  template <typename F>
+  void ForEachAction(F f) const {
+    Visit(actions_, unlisted_actions_, f);
+  }
+  template <typename F>
+  void ForEachSource(F f) const {
+    Visit(sources_, unlisted_sources_, f);
+  }
+  template <typename F>
+  void ForEachConnector(F f) const {
+    Visit(connectors_, unlisted_connectors_, f);
+  }
   // Every action block, listed or not (queued messages of removed actions still count).
-  template <typename F> void ForEachActionBlock(F f) const { Visit(actions_, kNone, f); }
+  template <typename F>
+  void ForEachActionBlock(F f) const {
+    Visit(actions_, kNone, f);
+  }
 
  private:
   template <typename M, typename F>
@@ -153,8 +168,7 @@ class MetricsRegistry {
 
   static inline const std::set<std::string> kNone{};
   mutable std::mutex mu_;
-  std::set<std::string> unlisted_rules_, unlisted_actions_, unlisted_sources_,
-      unlisted_connectors_;
+  std::set<std::string> unlisted_rules_, unlisted_actions_, unlisted_sources_, unlisted_connectors_;
   std::map<std::string, std::unique_ptr<RuleMetrics>> rules_;
   std::map<std::string, std::unique_ptr<ResourceMetrics>> actions_;
   std::map<std::string, std::unique_ptr<ResourceMetrics>> sources_;

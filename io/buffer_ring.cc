@@ -8,7 +8,7 @@
 namespace mqb::io {
 
 Result<std::unique_ptr<BufferRing>, int> BufferRing::Create(io_uring* ring, uint16_t group_id,
-                                                             unsigned count, unsigned size) {
+                                                            unsigned count, unsigned size) {
   if (count == 0 || (count & (count - 1)) != 0 || count > 32768) return Err(EINVAL);
   std::unique_ptr<BufferRing> self(new BufferRing());
   self->ring_ = ring;
@@ -17,8 +17,8 @@ Result<std::unique_ptr<BufferRing>, int> BufferRing::Create(io_uring* ring, uint
   self->size_ = size;
   self->stride_ = size + kRecvPadding;
   self->ring_bytes_ = count * sizeof(io_uring_buf);
-  void* mem = mmap(nullptr, self->ring_bytes_, PROT_READ | PROT_WRITE,
-                   MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+  void* mem =
+      mmap(nullptr, self->ring_bytes_, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
   if (mem == MAP_FAILED) return Err(errno);
   self->br_ = static_cast<io_uring_buf_ring*>(mem);
   io_uring_buf_reg reg{};

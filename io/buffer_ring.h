@@ -31,7 +31,7 @@ class BufferRing {
  public:
   // `count` must be a power of two <= 32768.
   static Result<std::unique_ptr<BufferRing>, int> Create(io_uring* ring, uint16_t group_id,
-                                                          unsigned count, unsigned size);
+                                                         unsigned count, unsigned size);
   ~BufferRing();
   BufferRing(const BufferRing&) = delete;
   BufferRing& operator=(const BufferRing&) = delete;

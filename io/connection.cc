@@ -27,9 +27,8 @@ Connection::~Connection() {
   if (fd_ >= 0) close(fd_);
 }
 
-Connection* Connection::Connect(Reactor& reactor, const sockaddr_storage& addr,
-                                socklen_t addr_len, ConnectionHandler* handler,
-                                ConnectionOptions options) {
+Connection* Connection::Connect(Reactor& reactor, const sockaddr_storage& addr, socklen_t addr_len,
+                                ConnectionHandler* handler, ConnectionOptions options) {
   int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   std::unique_ptr<Connection> conn(new Connection(reactor, fd, handler, std::move(options)));
   Connection* raw = conn.get();

@@ -148,7 +148,7 @@ class Connection {
   ConnectionHandler* handler_;
   ConnectionOptions options_;
   State state_ = State::kConnecting;
-  int outstanding_ = 0;     // submitted operations whose final CQE has not arrived
+  int outstanding_ = 0;  // submitted operations whose final CQE has not arrived
   bool recv_armed_ = false;
   bool send_in_flight_ = false;
   bool dirty_ = false;
@@ -157,10 +157,10 @@ class Connection {
   std::vector<uint8_t> pending_;   // queued, not yet submitted
   std::vector<uint8_t> inflight_;  // being sent by the kernel
   size_t inflight_offset_ = 0;
-  std::vector<uint8_t> recv_buf_;  // single-shot mode
-  std::vector<uint8_t> plain_buf_;       // TLS: decrypted bytes
-  std::vector<uint8_t> early_plain_;     // TLS: plaintext queued before the handshake finished
-  std::vector<uint8_t> sendv_scratch_;   // TLS: one frame from Sendv's parts
+  std::vector<uint8_t> recv_buf_;       // single-shot mode
+  std::vector<uint8_t> plain_buf_;      // TLS: decrypted bytes
+  std::vector<uint8_t> early_plain_;    // TLS: plaintext queued before the handshake finished
+  std::vector<uint8_t> sendv_scratch_;  // TLS: one frame from Sendv's parts
   // Read pause: received while paused (or before the held bytes were delivered), in order, with
   // kRecvPadding bytes of slack after held_size_; and a peer close/error seen meanwhile.
   bool read_paused_ = false;

@@ -37,9 +37,9 @@ Result<Listener*, std::string> Listener::Listen(Reactor& reactor, const std::str
   socklen_t len = sizeof(bound);
   getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len);
   auto* self = new Listener(reactor, fd, std::move(on_accept));
-  self->port_ = ntohs(bound.ss_family == AF_INET
-                          ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
-                          : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
+  self->port_ =
+      ntohs(bound.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
+                                       : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
   reactor.AddListener(self);
   self->Arm();
   return self;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-
 namespace mqb::io {
 
 namespace {
@@ -11,9 +10,12 @@ SteadyTime Now() { return std::chrono::steady_clock::now(); }
 
 const char* ClientStatusName(ClientStatus status) {
   switch (status) {
-    case ClientStatus::kConnecting: return "connecting";
-    case ClientStatus::kConnected: return "connected";
-    case ClientStatus::kDisconnected: return "disconnected";
+    case ClientStatus::kConnecting:
+      return "connecting";
+    case ClientStatus::kConnected:
+      return "connected";
+    case ClientStatus::kDisconnected:
+      return "disconnected";
   }
   return "?";
 }
@@ -81,7 +83,7 @@ void MqttClient::Attempt() {
       conn_->Abort({IoErrc::kTimeout, 0,
                     "connect timed out after " + ms + " ms" +
                         (conn_->state() == Connection::State::kHandshaking ? " (TLS handshake)"
-                                                                            : " (TCP)")});
+                                                                           : " (TCP)")});
     }
   });
   resolving_ = ResolveAsync(reactor_, o.host, o.port, [this](ResolveResult address) {
@@ -127,8 +129,8 @@ void MqttClient::ScheduleReconnect() {
   }
   // Decorrelated jitter: next in [min, 3 * previous], capped at max.
   const auto lo = o.reconnect_min.count();
-  const auto hi = std::max<int64_t>(lo, std::min<int64_t>(o.reconnect_max.count(),
-                                                          std::max<int64_t>(lo, backoff_.count()) * 3));
+  const auto hi = std::max<int64_t>(
+      lo, std::min<int64_t>(o.reconnect_max.count(), std::max<int64_t>(lo, backoff_.count()) * 3));
   std::uniform_int_distribution<int64_t> pick(lo, hi);
   backoff_ = Millis(pick(rng_));
   reconnect_timer_ = reactor_.AddTimer(backoff_, [this] { Attempt(); });

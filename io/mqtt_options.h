@@ -46,18 +46,18 @@ struct MqttClientOptions {
   std::optional<WillOptions> will;
   // 5.0 CONNECT properties.
   uint32_t session_expiry_s = 0;
-  uint16_t receive_maximum = 65535;    // QoS 1/2 messages the broker may have in flight to us
-  uint16_t topic_alias_maximum = 16;   // aliases the broker may use towards us (0: none)
-  uint32_t maximum_packet_size = 0;    // largest packet we accept (0: protocol maximum)
+  uint16_t receive_maximum = 65535;   // QoS 1/2 messages the broker may have in flight to us
+  uint16_t topic_alias_maximum = 16;  // aliases the broker may use towards us (0: none)
+  uint32_t maximum_packet_size = 0;   // largest packet we accept (0: protocol maximum)
   std::vector<std::pair<std::string, std::string>> user_properties;
 
   // --- flow control and timers ---
-  uint16_t max_inflight = 32;          // our QoS 1/2 window (also capped by the broker's
-                                       // Receive Maximum)
-  Millis retry_interval{15000};        // resend an unacknowledged QoS 1/2 PUBLISH with DUP
-  Millis connect_timeout{10000};       // TCP + TLS + CONNACK
-  Millis ping_timeout{0};              // PINGRESP must arrive within this; 0: the keepalive
-  bool use_topic_aliases = true;       // 5.0: alias outgoing topics when the broker allows
+  uint16_t max_inflight = 32;     // our QoS 1/2 window (also capped by the broker's
+                                  // Receive Maximum)
+  Millis retry_interval{15000};   // resend an unacknowledged QoS 1/2 PUBLISH with DUP
+  Millis connect_timeout{10000};  // TCP + TLS + CONNACK
+  Millis ping_timeout{0};         // PINGRESP must arrive within this; 0: the keepalive
+  bool use_topic_aliases = true;  // 5.0: alias outgoing topics when the broker allows
 
   // --- reconnect (MqttClient only) ---
   bool auto_reconnect = true;

@@ -23,17 +23,19 @@ std::string Hex(uint8_t v) {
 }
 
 std::string Seconds(Millis ms) {
-  return std::to_string(ms.count() / 1000) + "." + std::to_string((ms.count() % 1000) / 100) +
-         " s";
+  return std::to_string(ms.count() / 1000) + "." + std::to_string((ms.count() % 1000) / 100) + " s";
 }
 
 }  // namespace
 
 const char* MqttStateName(MqttSession::State state) {
   switch (state) {
-    case MqttSession::State::kDisconnected: return "disconnected";
-    case MqttSession::State::kConnecting: return "connecting";
-    case MqttSession::State::kConnected: return "connected";
+    case MqttSession::State::kDisconnected:
+      return "disconnected";
+    case MqttSession::State::kConnecting:
+      return "connecting";
+    case MqttSession::State::kConnected:
+      return "connected";
   }
   return "?";
 }
@@ -41,39 +43,66 @@ const char* MqttStateName(MqttSession::State state) {
 std::string ConnackReason(ProtocolVersion version, uint8_t code) {
   if (version != ProtocolVersion::kV5) {
     switch (code) {
-      case 1: return "unacceptable protocol version";
-      case 2: return "client identifier rejected";
-      case 3: return "server unavailable";
-      case 4: return "bad username or password";
-      case 5: return "not authorized";
-      default: return "refused (" + Hex(code) + ")";
+      case 1:
+        return "unacceptable protocol version";
+      case 2:
+        return "client identifier rejected";
+      case 3:
+        return "server unavailable";
+      case 4:
+        return "bad username or password";
+      case 5:
+        return "not authorized";
+      default:
+        return "refused (" + Hex(code) + ")";
     }
   }
   switch (code) {
-    case 0x80: return "unspecified error";
-    case 0x81: return "malformed packet";
-    case 0x82: return "protocol error";
-    case 0x83: return "implementation specific error";
-    case 0x84: return "unsupported protocol version";
-    case 0x85: return "client identifier not valid";
-    case 0x86: return "bad username or password";
-    case 0x87: return "not authorized";
-    case 0x88: return "server unavailable";
-    case 0x89: return "server busy";
-    case 0x8A: return "banned";
-    case 0x8C: return "bad authentication method";
-    case 0x90: return "topic name invalid";
-    case 0x95: return "packet too large";
-    case 0x97: return "quota exceeded";
-    case 0x99: return "payload format invalid";
-    case 0x9A: return "retain not supported";
-    case 0x9B: return "QoS not supported";
-    case 0x9C: return "use another server";
-    case 0x9D: return "server moved";
-    case 0x9F: return "connection rate exceeded";
+    case 0x80:
+      return "unspecified error";
+    case 0x81:
+      return "malformed packet";
+    case 0x82:
+      return "protocol error";
+    case 0x83:
+      return "implementation specific error";
+    case 0x84:
+      return "unsupported protocol version";
+    case 0x85:
+      return "client identifier not valid";
+    case 0x86:
+      return "bad username or password";
+    case 0x87:
+      return "not authorized";
+    case 0x88:
+      return "server unavailable";
+    case 0x89:
+      return "server busy";
+    case 0x8A:
+      return "banned";
+    case 0x8C:
+      return "bad authentication method";
+    case 0x90:
+      return "topic name invalid";
+    case 0x95:
+      return "packet too large";
+    case 0x97:
+      return "quota exceeded";
+    case 0x99:
+      return "payload format invalid";
+    case 0x9A:
+      return "retain not supported";
+    case 0x9B:
+      return "QoS not supported";
+    case 0x9C:
+      return "use another server";
+    case 0x9D:
+      return "server moved";
+    case 0x9F:
+      return "connection rate exceeded";
     default:
-      return std::string(codec::ReasonCodeName(static_cast<ReasonCode>(code))) + " (" +
-             Hex(code) + ")";
+      return std::string(codec::ReasonCodeName(static_cast<ReasonCode>(code))) + " (" + Hex(code) +
+             ")";
   }
 }
 
@@ -83,7 +112,8 @@ MqttSession::MqttSession(MqttClientOptions options, MqttSessionHandler* handler)
   slots_.resize(options_.max_inflight);
   if (options_.version == ProtocolVersion::kV5) {
     in_aliases_.resize(size_t{options_.topic_alias_maximum} + 1);
-    if (options_.maximum_packet_size != 0) framer_.set_max_packet_size(options_.maximum_packet_size);
+    if (options_.maximum_packet_size != 0)
+      framer_.set_max_packet_size(options_.maximum_packet_size);
   } else {
     options_.topic_alias_maximum = 0;
   }
@@ -230,8 +260,8 @@ void MqttSession::Tick(SteadyTime now) {
   }
   if (state_ != State::kConnected) return;
   if (now >= pingresp_deadline_) {
-    Millis t = options_.ping_timeout.count() > 0 ? options_.ping_timeout
-                                                  : Millis(keepalive_s_ * 1000);
+    Millis t =
+        options_.ping_timeout.count() > 0 ? options_.ping_timeout : Millis(keepalive_s_ * 1000);
     Fail(IoErrc::kTimeout, "no PINGRESP within " + Seconds(t) + ": broker unresponsive");
     return;
   }
@@ -239,8 +269,8 @@ void MqttSession::Tick(SteadyTime now) {
     (void)Append(codec::Pingreq{});
     next_ping_ = now + std::chrono::seconds(keepalive_s_);
     if (pingresp_deadline_ == SteadyTime::max()) {
-      Millis t = options_.ping_timeout.count() > 0 ? options_.ping_timeout
-                                                    : Millis(keepalive_s_ * 1000);
+      Millis t =
+          options_.ping_timeout.count() > 0 ? options_.ping_timeout : Millis(keepalive_s_ * 1000);
       pingresp_deadline_ = now + t;
     }
   }
@@ -350,8 +380,8 @@ void MqttSession::HandlePacket(const codec::Packet& packet, SteadyTime now) {
     case PacketType::kDisconnect: {
       const auto& d = std::get<codec::Disconnect>(packet);
       const auto code = static_cast<uint8_t>(d.reason_code);
-      std::string msg = "broker sent DISCONNECT: " +
-                        std::string(codec::ReasonCodeName(d.reason_code));
+      std::string msg =
+          "broker sent DISCONNECT: " + std::string(codec::ReasonCodeName(d.reason_code));
       if (auto why = d.properties.GetString(PropertyId::kReasonString)) {
         msg += " (" + std::string(*why) + ")";
       }
@@ -360,16 +390,14 @@ void MqttSession::HandlePacket(const codec::Packet& packet, SteadyTime now) {
     }
     default:
       ProtocolViolation(ReasonCode::kProtocolError,
-                        std::string("unexpected ") + codec::PacketTypeName(type) +
-                            " from broker");
+                        std::string("unexpected ") + codec::PacketTypeName(type) + " from broker");
       return;
   }
 }
 
 void MqttSession::HandleConnack(const codec::Connack& connack, SteadyTime now) {
   if (!connack.accepted()) {
-    Fail(IoErrc::kRefused,
-         "CONNACK: " + ConnackReason(options_.version, connack.reason_code),
+    Fail(IoErrc::kRefused, "CONNACK: " + ConnackReason(options_.version, connack.reason_code),
          connack.reason_code);
     return;
   }
@@ -377,13 +405,13 @@ void MqttSession::HandleConnack(const codec::Connack& connack, SteadyTime now) {
   connect_deadline_ = SteadyTime::max();
   if (options_.version == ProtocolVersion::kV5) {
     const codec::Properties& p = connack.properties;
-    if (auto v = p.GetInteger(PropertyId::kServerKeepAlive)) keepalive_s_ = static_cast<uint16_t>(*v);
+    if (auto v = p.GetInteger(PropertyId::kServerKeepAlive))
+      keepalive_s_ = static_cast<uint16_t>(*v);
     if (auto v = p.GetInteger(PropertyId::kReceiveMaximum)) {
       broker_receive_max_ = static_cast<uint16_t>(*v);
     }
     if (auto v = p.GetInteger(PropertyId::kMaximumPacketSize)) broker_max_packet_ = *v;
-    if (auto v = p.GetInteger(PropertyId::kTopicAliasMaximum);
-        v && options_.use_topic_aliases) {
+    if (auto v = p.GetInteger(PropertyId::kTopicAliasMaximum); v && options_.use_topic_aliases) {
       broker_alias_max_ = static_cast<uint16_t>(*v);
     }
     if (auto v = p.GetInteger(PropertyId::kSubscriptionIdentifierAvailable)) {
@@ -421,8 +449,7 @@ void MqttSession::HandlePublish(const codec::Publish& publish) {
       if (*alias == 0 || *alias > options_.topic_alias_maximum) {
         ProtocolViolation(ReasonCode::kTopicAliasInvalid,
                           "broker used topic alias " + std::to_string(*alias) +
-                              " above our maximum " +
-                              std::to_string(options_.topic_alias_maximum));
+                              " above our maximum " + std::to_string(options_.topic_alias_maximum));
         return;
       }
       std::string& slot = in_aliases_[*alias];

@@ -196,7 +196,8 @@ uint16_t MqttSession::SendSubscribes(std::span<const SubscriptionRequest> subs) 
     done.push_back(sid);
     items.clear();
     for (size_t j = i; j < subs.size(); ++j) {
-      if (EffectiveSubscriptionId(subs[j]) == sid) items.push_back({subs[j].filter, subs[j].options});
+      if (EffectiveSubscriptionId(subs[j]) == sid)
+        items.push_back({subs[j].filter, subs[j].options});
     }
     codec::Subscribe sub;
     if (sid != 0) {

@@ -106,8 +106,8 @@ Reactor::~Reactor() {
   // their cancellations before tearing the ring down.
   if (ring_ready_) {
     for (auto& [ptr, conn] : connections_) {
-      if (conn->state_ != Connection::State::kClosed) conn->Abort({IoErrc::kClosedLocally, 0,
-                                                                   "reactor destroyed"});
+      if (conn->state_ != Connection::State::kClosed)
+        conn->Abort({IoErrc::kClosedLocally, 0, "reactor destroyed"});
     }
     for (int i = 0; i < 100 && !connections_.empty(); ++i) {
       io_uring_submit(&ring_);
@@ -313,8 +313,8 @@ void Reactor::Run() {
     pending_sqes_ = 0;
     int rc = io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, wait, nullptr);
     if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EBUSY && rc != -EAGAIN) {
-      LogLine(options_.name, "io_uring_submit_and_wait_timeout: " +
-                                 std::string(std::strerror(-rc)));
+      LogLine(options_.name,
+              "io_uring_submit_and_wait_timeout: " + std::string(std::strerror(-rc)));
     }
     unsigned head, count = 0;
     io_uring_for_each_cqe(&ring_, head, cqe) {

@@ -66,10 +66,10 @@ struct ReactorOptions {
 };
 
 struct ReactorFeatures {
-  bool multishot_recv = false;     // IORING_RECV_MULTISHOT + buffer rings usable
-  bool multishot_accept = false;   // IORING_ACCEPT_MULTISHOT
-  bool msg_ring = false;           // IORING_OP_MSG_RING
-  bool ext_arg = false;            // IORING_FEAT_EXT_ARG (timeout in submit_and_wait)
+  bool multishot_recv = false;    // IORING_RECV_MULTISHOT + buffer rings usable
+  bool multishot_accept = false;  // IORING_ACCEPT_MULTISHOT
+  bool msg_ring = false;          // IORING_OP_MSG_RING
+  bool ext_arg = false;           // IORING_FEAT_EXT_ARG (timeout in submit_and_wait)
 };
 
 // A handle on a reactor that may outlive it: threads that finish work at an unknown time (the
@@ -132,8 +132,8 @@ class Reactor {
   BufferRing* buffer_ring() { return buffer_ring_.get(); }
   // Registers/unregisters objects the reactor frees or flushes.
   void Adopt(std::unique_ptr<Connection> connection);
-  void Release(Connection* connection);   // frees it at the end of the current turn
-  void MarkDirty(Connection* connection);  // flush its send queue before the next submit
+  void Release(Connection* connection);     // frees it at the end of the current turn
+  void MarkDirty(Connection* connection);   // flush its send queue before the next submit
   void AddListener(Listener* listener);     // takes ownership
   void RemoveListener(Listener* listener);  // frees it at the end of the current turn
 

@@ -98,10 +98,10 @@ std::shared_ptr<PendingResolve> ResolveAsync(Reactor& reactor, const std::string
   } catch (const std::system_error& e) {
     g_in_flight.fetch_sub(1, std::memory_order_acq_rel);
     reactor.Post([pending, host, what = std::string(e.what())] {
-      PendingResolve::Complete(
-          pending, Err(IoError{IoErrc::kDns, 0,
-                               "DNS failure: cannot resolve '" + host +
-                                   "': cannot start a resolver thread: " + what}));
+      PendingResolve::Complete(pending,
+                               Err(IoError{IoErrc::kDns, 0,
+                                           "DNS failure: cannot resolve '" + host +
+                                               "': cannot start a resolver thread: " + what}));
     });
   }
   return pending;

@@ -27,7 +27,10 @@ void InitOnce() {
 struct ThreadEccCache {
   ~ThreadEccCache() { wc_ecc_fp_free(); }
 };
-void TouchThreadCache() { thread_local ThreadEccCache cache; (void)cache; }
+void TouchThreadCache() {
+  thread_local ThreadEccCache cache;
+  (void)cache;
+}
 
 bool IsIpLiteral(const std::string& host) {
   unsigned char buf[sizeof(in6_addr)];
@@ -36,28 +39,50 @@ bool IsIpLiteral(const std::string& host) {
 
 const char* AlertName(int code) {
   switch (code) {
-    case 10: return "unexpected message";
-    case 20: return "bad record MAC";
-    case 40: return "handshake failure";
-    case 42: return "bad certificate";
-    case 43: return "unsupported certificate";
-    case 44: return "certificate revoked";
-    case 45: return "certificate expired";
-    case 46: return "certificate unknown";
-    case 47: return "illegal parameter";
-    case 48: return "unknown CA";
-    case 49: return "access denied";
-    case 50: return "decode error";
-    case 51: return "decrypt error";
-    case 70: return "protocol version";
-    case 71: return "insufficient security";
-    case 80: return "internal error";
-    case 86: return "inappropriate fallback";
-    case 109: return "missing extension";
-    case 112: return "unrecognized name";
-    case 116: return "certificate required";
-    case 120: return "no application protocol";
-    default: return nullptr;
+    case 10:
+      return "unexpected message";
+    case 20:
+      return "bad record MAC";
+    case 40:
+      return "handshake failure";
+    case 42:
+      return "bad certificate";
+    case 43:
+      return "unsupported certificate";
+    case 44:
+      return "certificate revoked";
+    case 45:
+      return "certificate expired";
+    case 46:
+      return "certificate unknown";
+    case 47:
+      return "illegal parameter";
+    case 48:
+      return "unknown CA";
+    case 49:
+      return "access denied";
+    case 50:
+      return "decode error";
+    case 51:
+      return "decrypt error";
+    case 70:
+      return "protocol version";
+    case 71:
+      return "insufficient security";
+    case 80:
+      return "internal error";
+    case 86:
+      return "inappropriate fallback";
+    case 109:
+      return "missing extension";
+    case 112:
+      return "unrecognized name";
+    case 116:
+      return "certificate required";
+    case 120:
+      return "no application protocol";
+    default:
+      return nullptr;
   }
 }
 
@@ -77,8 +102,8 @@ Result<std::shared_ptr<const TlsContext>, std::string> TlsContext::CreateServer(
   return Create(options, false);
 }
 
-Result<std::shared_ptr<const TlsContext>, std::string> TlsContext::Create(
-    const TlsOptions& options, bool client) {
+Result<std::shared_ptr<const TlsContext>, std::string> TlsContext::Create(const TlsOptions& options,
+                                                                          bool client) {
   InitOnce();
   std::shared_ptr<TlsContext> self(new TlsContext());
   self->client_ = client;
@@ -105,14 +130,13 @@ Result<std::shared_ptr<const TlsContext>, std::string> TlsContext::Create(
   if (options.verify_peer && options.ca_file.empty()) {
     return Err(std::string("TLS: peer verification needs a CA file"));
   }
-  if (!options.cert_file.empty() &&
-      wolfSSL_CTX_use_certificate_chain_file(self->ctx_, options.cert_file.c_str()) !=
-          WOLFSSL_SUCCESS) {
+  if (!options.cert_file.empty() && wolfSSL_CTX_use_certificate_chain_file(
+                                        self->ctx_, options.cert_file.c_str()) != WOLFSSL_SUCCESS) {
     return Err("TLS: cannot load certificate '" + options.cert_file + "'");
   }
   if (!options.key_file.empty() &&
-      wolfSSL_CTX_use_PrivateKey_file(self->ctx_, options.key_file.c_str(),
-                                      WOLFSSL_FILETYPE_PEM) != WOLFSSL_SUCCESS) {
+      wolfSSL_CTX_use_PrivateKey_file(self->ctx_, options.key_file.c_str(), WOLFSSL_FILETYPE_PEM) !=
+          WOLFSSL_SUCCESS) {
     return Err("TLS: cannot load private key '" + options.key_file + "'");
   }
   if (options.cert_file.empty() != options.key_file.empty()) {

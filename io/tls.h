@@ -32,12 +32,12 @@ namespace mqb::io {
 enum class TlsVersion { kTls12, kTls13 };
 
 struct TlsOptions {
-  bool verify_peer = false;     // client: check the server chain and name; server: require a
-                                // client certificate (mutual TLS)
-  std::string ca_file;          // PEM trust anchors (required for verify_peer)
-  std::string cert_file;        // PEM certificate (server: required; client: mutual TLS)
-  std::string key_file;         // PEM private key for cert_file
-  std::string sni;              // client: server name; empty = the server host name
+  bool verify_peer = false;       // client: check the server chain and name; server: require a
+                                  // client certificate (mutual TLS)
+  std::string ca_file;            // PEM trust anchors (required for verify_peer)
+  std::string cert_file;          // PEM certificate (server: required; client: mutual TLS)
+  std::string key_file;           // PEM private key for cert_file
+  std::string sni;                // client: server name; empty = the server host name
   std::vector<std::string> alpn;  // protocol names offered (client) or accepted (server)
   TlsVersion min_version = TlsVersion::kTls12;
   TlsVersion max_version = TlsVersion::kTls13;
@@ -93,8 +93,8 @@ class TlsSession {
 
   bool handshake_done() const { return handshake_done_; }
   const std::string& error() const { return error_; }
-  std::string version() const;   // "TLSv1.3"
-  std::string alpn() const;      // negotiated protocol, empty if none
+  std::string version() const;  // "TLSv1.3"
+  std::string alpn() const;     // negotiated protocol, empty if none
 
  private:
   TlsSession() = default;

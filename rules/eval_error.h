@@ -16,12 +16,12 @@ namespace mqb::rules {
 
 struct EvalError {
   enum class Kind {
-    kBadArgument,      // bad_sql_function_argument: wrong type/value given to a function
-    kNotSupported,     // sql_function_not_supported: unknown function or unsupported feature
-    kBadType,          // operator applied to unsuitable types (arithmetic on undefined, ...)
-    kDecodeJson,       // decode_json_failed: payload is not valid JSON while a rule reads payload.x
-    kRange,            // range_get non_list_data and other path errors
-    kException,        // any other failure (division by zero, ...)
+    kBadArgument,   // bad_sql_function_argument: wrong type/value given to a function
+    kNotSupported,  // sql_function_not_supported: unknown function or unsupported feature
+    kBadType,       // operator applied to unsuitable types (arithmetic on undefined, ...)
+    kDecodeJson,    // decode_json_failed: payload is not valid JSON while a rule reads payload.x
+    kRange,         // range_get non_list_data and other path errors
+    kException,     // any other failure (division by zero, ...)
   };
   Kind kind = Kind::kException;
   std::string message;

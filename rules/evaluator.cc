@@ -66,8 +66,7 @@ EvalStatus Evaluator::EvaluateRule(const RuleProgram& program) {
   return st.foreach ? RunForeach(st) : RunSelect(st);
 }
 
-Result<void, EvalError> Evaluator::SelectFields(const std::vector<Field>& fields,
-                                                MapBuilder& out) {
+Result<void, EvalError> Evaluator::SelectFields(const std::vector<Field>& fields, MapBuilder& out) {
   for (const Field& f : fields) {
     if (f.star) {
       // maps:merge(Selected, Columns): columns win over what was selected before `*`.

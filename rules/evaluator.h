@@ -126,8 +126,8 @@ class Evaluator final : private EvalContext {
   Value payload_raw_;
   Value payload_decoded_;
   bool payload_done_ = false;
-  bool payload_parsed_ = false;     // payload_json_ holds this message's parsed payload
-  bool payload_failed_ = false;     // and parsing failed: payload_error_
+  bool payload_parsed_ = false;  // payload_json_ holds this message's parsed payload
+  bool payload_failed_ = false;  // and parsing failed: payload_error_
   EvalError payload_error_;
   Value payload_projected_;
   bool payload_projected_done_ = false;  // per rule

@@ -43,9 +43,9 @@ Value PubProps(Arena& arena, const MessageInput& in) {
 }  // namespace
 
 uint8_t ColumnIdOf(std::string_view name) {
-  static constexpr std::string_view kNames[] = {
-      "",          "topic",    "payload",  "qos",       "clientid",  "username",
-      "peerhost",  "timestamp", "flags",   "pub_props", "node",      "event"};
+  static constexpr std::string_view kNames[] = {"",         "topic",     "payload",  "qos",
+                                                "clientid", "username",  "peerhost", "timestamp",
+                                                "flags",    "pub_props", "node",     "event"};
   for (uint8_t i = 1; i < sizeof(kNames) / sizeof(kNames[0]); ++i) {
     if (kNames[i] == name) {
       return i;
@@ -61,14 +61,22 @@ Value Evaluator::ColumnOf(const Path& p) {
   }
   bool publish = in.event == EventKind::kMessagePublish;
   switch (p.column) {
-    case 1: return Str(in.topic);
-    case 2: return Str(in.payload);
-    case 3: return Value::Int(in.qos);
-    case 4: return publish ? Str(in.clientid) : Value();
-    case 5: return publish && in.has_username ? Str(in.username) : Value();
-    case 6: return publish ? Str(in.peerhost) : Value();
-    case 7: return Value::Int(in.timestamp_ms);
-    default: return Column(p.root);
+    case 1:
+      return Str(in.topic);
+    case 2:
+      return Str(in.payload);
+    case 3:
+      return Value::Int(in.qos);
+    case 4:
+      return publish ? Str(in.clientid) : Value();
+    case 5:
+      return publish && in.has_username ? Str(in.username) : Value();
+    case 6:
+      return publish ? Str(in.peerhost) : Value();
+    case 7:
+      return Value::Int(in.timestamp_ms);
+    default:
+      return Column(p.root);
   }
 }
 
@@ -172,14 +180,15 @@ Value Evaluator::Columns() {
     return all_columns_;
   }
   static constexpr std::string_view kPublish[] = {
-      "event",   "id",        "clientid", "username", "payload",
-      "peerhost", "peername", "topic",    "qos",      "flags",
-      "pub_props", "publish_received_at", "client_attrs", "timestamp", "node", "metadata"};
+      "event",        "id",        "clientid", "username", "payload",   "peerhost",
+      "peername",     "topic",     "qos",      "flags",    "pub_props", "publish_received_at",
+      "client_attrs", "timestamp", "node",     "metadata"};
   static constexpr std::string_view kBridge[] = {
-      "event", "id",        "server",  "topic", "qos", "dup", "retain", "pub_props", "payload",
-      "message_received_at", "timestamp", "node", "metadata"};
+      "event",     "id",     "server",    "topic",   "qos",
+      "dup",       "retain", "pub_props", "payload", "message_received_at",
+      "timestamp", "node",   "metadata"};
   static constexpr std::string_view kEvent[] = {
-      "event", "id", "topic", "payload", "qos", "flags", "pub_props", "publish_received_at",
+      "event",     "id",   "topic",   "payload", "qos", "flags", "pub_props", "publish_received_at",
       "timestamp", "node", "metadata"};
   MapBuilder b(arena_, 20 + (input_->extra_columns.is_map() ? input_->extra_columns.size() : 0));
   std::span<const std::string_view> names =

@@ -32,8 +32,8 @@ Result<Value, EvalError> Evaluator::Eval(const Expr& e) {
     case ExprKind::kRange: {
       // lists:seq(B, E): empty when E = B - 1; an error when E < B - 1.
       if (e.range_end < e.range_begin - 1) {
-        return Err(EvalError::Exception("invalid range [" + std::to_string(e.range_begin) +
-                                        ".." + std::to_string(e.range_end) + "]"));
+        return Err(EvalError::Exception("invalid range [" + std::to_string(e.range_begin) + ".." +
+                                        std::to_string(e.range_end) + "]"));
       }
       if (e.range_end - e.range_begin >= 100000) {
         return Err(EvalError::Exception("range too large"));

@@ -12,8 +12,7 @@ using C = EventColumn;
 constexpr std::string_view kPeer = R"("192.168.0.10:56431")";
 constexpr std::string_view kConnProps =
     R"({"Session-Expiry-Interval": 7200, "Receive-Maximum": 32, "User-Property": {"foo": "bar"}, "User-Property-Pairs": [{"key": "foo", "value": "bar"}]})";
-constexpr std::string_view kEmptyProps =
-    R"({"User-Property": {}, "User-Property-Pairs": []})";
+constexpr std::string_view kEmptyProps = R"({"User-Property": {}, "User-Property-Pairs": []})";
 
 constexpr C kConnected[] = {
     {"clientid", R"("c_emqx")", "client id"},
@@ -34,7 +33,8 @@ constexpr C kConnected[] = {
 
 constexpr C kDisconnected[] = {
     {"reason", R"("normal")",
-     "normal, takenover, discarded, keepalive_timeout, tcp_closed, protocol_error, ... (docs/sql.md)"},
+     "normal, takenover, discarded, keepalive_timeout, tcp_closed, protocol_error, ... "
+     "(docs/sql.md)"},
     {"clientid", R"("c_emqx")", "client id"},
     {"username", R"("u_emqx")", "user name"},
     {"peername", kPeer, "client address, ip:port"},
@@ -175,8 +175,8 @@ constexpr EventInfo kEvents[] = {
      "message_acked", "Message acknowledged",
      "A subscriber acknowledged a QoS 1 (PUBACK) or QoS 2 (PUBREC) delivery", true, kAcked},
     {T::kMessageDropped, "$events/message_dropped", "$events/message/dropped", "message.dropped",
-     "message_dropped", "Message dropped",
-     "A published message had no subscriber to route to", true, kDropped},
+     "message_dropped", "Message dropped", "A published message had no subscriber to route to",
+     true, kDropped},
     {T::kDeliveryDropped, "$events/delivery_dropped", "$events/message/delivery_dropped",
      "delivery.dropped", "delivery_dropped", "Delivery dropped",
      "A message routed to a subscriber was dropped before it was delivered", true,

@@ -38,16 +38,16 @@ inline constexpr size_t kBrokerEventCount = static_cast<size_t>(BrokerEventType:
 
 struct EventColumn {
   std::string_view name;
-  std::string_view example;      // JSON text of the example value the SQL tester uses
+  std::string_view example;  // JSON text of the example value the SQL tester uses
   std::string_view description;
 };
 
 struct EventInfo {
   BrokerEventType type;
-  std::string_view topic;        // "$events/client_connected" (what the engine matches)
-  std::string_view topic_v2;     // "$events/client/connected"
-  std::string_view name;         // the `event` column: "client.connected"
-  std::string_view event_type;   // the SQL tester's context.event_type: "client_connected"
+  std::string_view topic;       // "$events/client_connected" (what the engine matches)
+  std::string_view topic_v2;    // "$events/client/connected"
+  std::string_view name;        // the `event` column: "client.connected"
+  std::string_view event_type;  // the SQL tester's context.event_type: "client_connected"
   std::string_view title;
   std::string_view description;  // when it is raised
   bool has_message;              // carries a message (id, topic, payload, ...)

@@ -24,9 +24,9 @@ struct Expr;
 struct PathStep {
   enum class Kind : uint8_t { kKey, kIndex, kIndexExpr };
   Kind kind = Kind::kKey;
-  bool negative_zero = false;  // `[-0]`
-  std::string_view key;        // kKey
-  int64_t index = 0;           // kIndex: 1-based, negative from the end
+  bool negative_zero = false;        // `[-0]`
+  std::string_view key;              // kKey
+  int64_t index = 0;                 // kIndex: 1-based, negative from the end
   const Expr* index_expr = nullptr;  // kIndexExpr, owned by the enclosing Expr/Field
 };
 
@@ -46,34 +46,35 @@ struct Path {
 };
 
 enum class ExprKind : uint8_t {
-  kConst,      // value
-  kPath,       // path
-  kList,       // [a, b, ...]: args
-  kRange,      // [b..e] literal: range_begin..range_end
-  kGetRange,   // args[0][b..e]
-  kCall,       // fn(args)
-  kArith,      // args[0] <arith> args[1]
-  kNeg,        // -args[0]
-  kCompare,    // args[0] <cmp> args[1]
-  kTopicMatch, // args[0] =~ args[1]
-  kAnd, kOr,   // args[0], args[1]
-  kNot,        // args[0]
-  kIn,         // args[0] [NOT] IN (args[1..])
-  kCase,       // [case_on] WHEN/THEN pairs [ELSE]
+  kConst,       // value
+  kPath,        // path
+  kList,        // [a, b, ...]: args
+  kRange,       // [b..e] literal: range_begin..range_end
+  kGetRange,    // args[0][b..e]
+  kCall,        // fn(args)
+  kArith,       // args[0] <arith> args[1]
+  kNeg,         // -args[0]
+  kCompare,     // args[0] <cmp> args[1]
+  kTopicMatch,  // args[0] =~ args[1]
+  kAnd,
+  kOr,    // args[0], args[1]
+  kNot,   // args[0]
+  kIn,    // args[0] [NOT] IN (args[1..])
+  kCase,  // [case_on] WHEN/THEN pairs [ELSE]
 };
 
 struct Expr {
   ExprKind kind = ExprKind::kConst;
   int line = 0;
   int column = 0;
-  Value value;                 // kConst
-  Path path;                   // kPath
+  Value value;  // kConst
+  Path path;    // kPath
   std::vector<std::unique_ptr<Expr>> args;
   ArithOp arith = ArithOp::kAdd;
   CompareOp compare = CompareOp::kEq;
-  bool negated = false;        // NOT IN
+  bool negated = false;  // NOT IN
   const FunctionDef* fn = nullptr;
-  std::string_view fn_name;    // as written, lower-cased (with module prefix if any)
+  std::string_view fn_name;  // as written, lower-cased (with module prefix if any)
   int64_t range_begin = 0;
   int64_t range_end = 0;
   // kCase: args = [case_on?] + (when, then)* + [else]
@@ -87,7 +88,7 @@ struct Expr {
 struct Field {
   bool star = false;
   std::unique_ptr<Expr> expr;
-  Path alias;                  // where the value goes in the output map
+  Path alias;  // where the value goes in the output map
   bool explicit_alias = false;
   std::vector<std::unique_ptr<Expr>> owned;  // alias index expressions
 };

@@ -70,9 +70,9 @@ class EvalContext {
 using FunctionFn = Result<Value, EvalError> (*)(std::span<const Value> args, EvalContext& ctx);
 
 struct FunctionDef {
-  std::string_view name;   // lower-case, static storage
+  std::string_view name;  // lower-case, static storage
   int min_args = 0;
-  int max_args = 0;        // kVariadic for no upper bound
+  int max_args = 0;  // kVariadic for no upper bound
   FunctionFn fn = nullptr;
   // True if the function's result depends only on its arguments (no clock, random, context);
   // the compiler may then fold calls whose arguments are all literals.

@@ -78,9 +78,9 @@ Token Lexer::Next() {
         Advance();
       }
     }
-    if ((Peek() == 'e' || Peek() == 'E') &&
-        (std::isdigit(static_cast<unsigned char>(Peek(1))) ||
-         ((Peek(1) == '+' || Peek(1) == '-') && std::isdigit(static_cast<unsigned char>(Peek(2)))))) {
+    if ((Peek() == 'e' || Peek() == 'E') && (std::isdigit(static_cast<unsigned char>(Peek(1))) ||
+                                             ((Peek(1) == '+' || Peek(1) == '-') &&
+                                              std::isdigit(static_cast<unsigned char>(Peek(2)))))) {
       is_float = true;
       Advance();
       if (Peek() == '+' || Peek() == '-') {
@@ -131,17 +131,28 @@ Token Lexer::Next() {
     return t;
   }
   switch (c) {
-    case ',': return single(TokenKind::kComma, 1);
-    case '.': return Peek(1) == '.' ? single(TokenKind::kDotDot, 2) : single(TokenKind::kDot, 1);
-    case '(': return single(TokenKind::kLParen, 1);
-    case ')': return single(TokenKind::kRParen, 1);
-    case '[': return single(TokenKind::kLBracket, 1);
-    case ']': return single(TokenKind::kRBracket, 1);
-    case '*': return single(TokenKind::kStar, 1);
-    case '+': return single(TokenKind::kPlus, 1);
-    case '-': return single(TokenKind::kMinus, 1);
-    case '/': return single(TokenKind::kSlash, 1);
-    case '=': return Peek(1) == '~' ? single(TokenKind::kMatch, 2) : single(TokenKind::kEq, 1);
+    case ',':
+      return single(TokenKind::kComma, 1);
+    case '.':
+      return Peek(1) == '.' ? single(TokenKind::kDotDot, 2) : single(TokenKind::kDot, 1);
+    case '(':
+      return single(TokenKind::kLParen, 1);
+    case ')':
+      return single(TokenKind::kRParen, 1);
+    case '[':
+      return single(TokenKind::kLBracket, 1);
+    case ']':
+      return single(TokenKind::kRBracket, 1);
+    case '*':
+      return single(TokenKind::kStar, 1);
+    case '+':
+      return single(TokenKind::kPlus, 1);
+    case '-':
+      return single(TokenKind::kMinus, 1);
+    case '/':
+      return single(TokenKind::kSlash, 1);
+    case '=':
+      return Peek(1) == '~' ? single(TokenKind::kMatch, 2) : single(TokenKind::kEq, 1);
     case '!':
       if (Peek(1) == '=') {
         return single(TokenKind::kNe, 2);
@@ -152,8 +163,10 @@ Token Lexer::Next() {
         return single(TokenKind::kNe, 2);
       }
       return Peek(1) == '=' ? single(TokenKind::kLe, 2) : single(TokenKind::kLt, 1);
-    case '>': return Peek(1) == '=' ? single(TokenKind::kGe, 2) : single(TokenKind::kGt, 1);
-    default: break;
+    case '>':
+      return Peek(1) == '=' ? single(TokenKind::kGe, 2) : single(TokenKind::kGt, 1);
+    default:
+      break;
   }
   t.kind = TokenKind::kError;
   t.text = std::string("unexpected character '") + c + "'";
@@ -162,31 +175,56 @@ Token Lexer::Next() {
 
 const char* Lexer::Describe(TokenKind kind) {
   switch (kind) {
-    case TokenKind::kEnd: return "end of input";
-    case TokenKind::kIdent: return "identifier";
-    case TokenKind::kQuotedIdent: return "quoted identifier";
-    case TokenKind::kString: return "string";
-    case TokenKind::kInt: return "integer";
-    case TokenKind::kFloat: return "float";
-    case TokenKind::kComma: return "','";
-    case TokenKind::kDot: return "'.'";
-    case TokenKind::kDotDot: return "'..'";
-    case TokenKind::kLParen: return "'('";
-    case TokenKind::kRParen: return "')'";
-    case TokenKind::kLBracket: return "'['";
-    case TokenKind::kRBracket: return "']'";
-    case TokenKind::kStar: return "'*'";
-    case TokenKind::kPlus: return "'+'";
-    case TokenKind::kMinus: return "'-'";
-    case TokenKind::kSlash: return "'/'";
-    case TokenKind::kEq: return "'='";
-    case TokenKind::kNe: return "'!='";
-    case TokenKind::kLt: return "'<'";
-    case TokenKind::kGt: return "'>'";
-    case TokenKind::kLe: return "'<='";
-    case TokenKind::kGe: return "'>='";
-    case TokenKind::kMatch: return "'=~'";
-    case TokenKind::kError: return "invalid token";
+    case TokenKind::kEnd:
+      return "end of input";
+    case TokenKind::kIdent:
+      return "identifier";
+    case TokenKind::kQuotedIdent:
+      return "quoted identifier";
+    case TokenKind::kString:
+      return "string";
+    case TokenKind::kInt:
+      return "integer";
+    case TokenKind::kFloat:
+      return "float";
+    case TokenKind::kComma:
+      return "','";
+    case TokenKind::kDot:
+      return "'.'";
+    case TokenKind::kDotDot:
+      return "'..'";
+    case TokenKind::kLParen:
+      return "'('";
+    case TokenKind::kRParen:
+      return "')'";
+    case TokenKind::kLBracket:
+      return "'['";
+    case TokenKind::kRBracket:
+      return "']'";
+    case TokenKind::kStar:
+      return "'*'";
+    case TokenKind::kPlus:
+      return "'+'";
+    case TokenKind::kMinus:
+      return "'-'";
+    case TokenKind::kSlash:
+      return "'/'";
+    case TokenKind::kEq:
+      return "'='";
+    case TokenKind::kNe:
+      return "'!='";
+    case TokenKind::kLt:
+      return "'<'";
+    case TokenKind::kGt:
+      return "'>'";
+    case TokenKind::kLe:
+      return "'<='";
+    case TokenKind::kGe:
+      return "'>='";
+    case TokenKind::kMatch:
+      return "'=~'";
+    case TokenKind::kError:
+      return "invalid token";
   }
   return "token";
 }

@@ -24,10 +24,25 @@ enum class TokenKind : uint8_t {
   kString,       // 'x'
   kInt,
   kFloat,
-  kComma, kDot, kDotDot, kLParen, kRParen, kLBracket, kRBracket,
-  kStar, kPlus, kMinus, kSlash,
-  kEq, kNe, kLt, kGt, kLe, kGe, kMatch,  // = (!= or <>) < > <= >= =~
-  kError,        // text holds the message
+  kComma,
+  kDot,
+  kDotDot,
+  kLParen,
+  kRParen,
+  kLBracket,
+  kRBracket,
+  kStar,
+  kPlus,
+  kMinus,
+  kSlash,
+  kEq,
+  kNe,
+  kLt,
+  kGt,
+  kLe,
+  kGe,
+  kMatch,  // = (!= or <>) < > <= >= =~
+  kError,  // text holds the message
 };
 
 struct Token {
@@ -47,7 +62,9 @@ class Lexer {
 
  private:
   void SkipSpaceAndComments();
-  char Peek(size_t ahead = 0) const { return pos_ + ahead < src_.size() ? src_[pos_ + ahead] : '\0'; }
+  char Peek(size_t ahead = 0) const {
+    return pos_ + ahead < src_.size() ? src_[pos_ + ahead] : '\0';
+  }
   void Advance();
 
   std::string_view src_;

@@ -55,17 +55,17 @@ struct MessageInput {
   bool retain = false;
   bool dup = false;
   std::string_view clientid;
-  std::string_view username;    // empty with has_username=false => undefined
+  std::string_view username;  // empty with has_username=false => undefined
   bool has_username = true;
   std::string_view peerhost;
-  std::string_view peername;    // "host:port"
-  std::string_view server;      // bridge source: remote "host:port"
+  std::string_view peername;  // "host:port"
+  std::string_view server;    // bridge source: remote "host:port"
   std::span<const PubProp> pub_props;
   std::span<const std::pair<std::string_view, std::string_view>> user_properties;
-  int64_t received_at_ms = 0;   // publish_received_at / message_received_at
-  int64_t timestamp_ms = 0;     // rule trigger time
-  std::string_view node;        // e.g. "mqbridge@127.0.0.1"
-  Value extra_columns;          // map of added/overriding columns, or undefined
+  int64_t received_at_ms = 0;  // publish_received_at / message_received_at
+  int64_t timestamp_ms = 0;    // rule trigger time
+  std::string_view node;       // e.g. "mqbridge@127.0.0.1"
+  Value extra_columns;         // map of added/overriding columns, or undefined
 };
 
 }  // namespace mqb::rules

@@ -8,12 +8,18 @@ namespace mqb::rules {
 
 const char* ArithOpName(ArithOp op) {
   switch (op) {
-    case ArithOp::kAdd: return "+";
-    case ArithOp::kSub: return "-";
-    case ArithOp::kMul: return "*";
-    case ArithOp::kDiv: return "/";
-    case ArithOp::kIntDiv: return "div";
-    case ArithOp::kMod: return "mod";
+    case ArithOp::kAdd:
+      return "+";
+    case ArithOp::kSub:
+      return "-";
+    case ArithOp::kMul:
+      return "*";
+    case ArithOp::kDiv:
+      return "/";
+    case ArithOp::kIntDiv:
+      return "div";
+    case ArithOp::kMod:
+      return "mod";
   }
   return "?";
 }

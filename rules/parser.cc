@@ -43,9 +43,9 @@ std::string Lower(std::string_view s) {
   return r;
 }
 
-constexpr std::string_view kReserved[] = {"select", "from",  "where", "and",    "or",   "not",
-                                          "as",     "case",  "when",  "then",   "else", "end",
-                                          "in",     "foreach", "do",  "incase", "if",   "elsif"};
+constexpr std::string_view kReserved[] = {"select", "from",    "where", "and",    "or",   "not",
+                                          "as",     "case",    "when",  "then",   "else", "end",
+                                          "in",     "foreach", "do",    "incase", "if",   "elsif"};
 
 bool IsReserved(std::string_view word) {
   for (std::string_view k : kReserved) {
@@ -145,13 +145,19 @@ class Parser {
 
   std::string DescribeToken(const Token& t) {
     switch (t.kind) {
-      case TokenKind::kIdent: return "'" + t.text + "'";
-      case TokenKind::kQuotedIdent: return "\"" + t.text + "\"";
-      case TokenKind::kString: return "string '" + t.text + "'";
+      case TokenKind::kIdent:
+        return "'" + t.text + "'";
+      case TokenKind::kQuotedIdent:
+        return "\"" + t.text + "\"";
+      case TokenKind::kString:
+        return "string '" + t.text + "'";
       case TokenKind::kInt:
-      case TokenKind::kFloat: return "number " + t.text;
-      case TokenKind::kError: return t.text;
-      default: return Lexer::Describe(t.kind);
+      case TokenKind::kFloat:
+        return "number " + t.text;
+      case TokenKind::kError:
+        return t.text;
+      default:
+        return Lexer::Describe(t.kind);
     }
   }
 
@@ -289,16 +295,28 @@ class Parser {
         }
         gen = "_v_const_" + ToJson(e->value);
         break;
-      case ExprKind::kList: gen = "_v_list_" + std::to_string(e->args.size()); break;
+      case ExprKind::kList:
+        gen = "_v_list_" + std::to_string(e->args.size());
+        break;
       case ExprKind::kRange:
         gen = "_v_range_" + std::to_string(e->range_begin) + "_" + std::to_string(e->range_end);
         break;
-      case ExprKind::kCall: gen = "_v_fun_" + std::string(e->fn_name); break;
-      case ExprKind::kArith: gen = std::string("_v_op_") + ArithOpName(e->arith); break;
+      case ExprKind::kCall:
+        gen = "_v_fun_" + std::string(e->fn_name);
+        break;
+      case ExprKind::kArith:
+        gen = std::string("_v_op_") + ArithOpName(e->arith);
+        break;
       case ExprKind::kCompare:
-      case ExprKind::kTopicMatch: gen = "_v_op_compare"; break;
-      case ExprKind::kCase: gen = "_v_case"; break;
-      default: gen = "_v_expr"; break;
+      case ExprKind::kTopicMatch:
+        gen = "_v_op_compare";
+        break;
+      case ExprKind::kCase:
+        gen = "_v_case";
+        break;
+      default:
+        gen = "_v_expr";
+        break;
     }
     gen += "_" + std::to_string(position + 1);
     f->alias.root = Intern(gen);
@@ -379,12 +397,24 @@ class Parser {
     Token at = cur_;
     CompareOp op;
     switch (cur_.kind) {
-      case TokenKind::kEq: op = CompareOp::kEq; break;
-      case TokenKind::kNe: op = CompareOp::kNe; break;
-      case TokenKind::kLt: op = CompareOp::kLt; break;
-      case TokenKind::kGt: op = CompareOp::kGt; break;
-      case TokenKind::kLe: op = CompareOp::kLe; break;
-      case TokenKind::kGe: op = CompareOp::kGe; break;
+      case TokenKind::kEq:
+        op = CompareOp::kEq;
+        break;
+      case TokenKind::kNe:
+        op = CompareOp::kNe;
+        break;
+      case TokenKind::kLt:
+        op = CompareOp::kLt;
+        break;
+      case TokenKind::kGt:
+        op = CompareOp::kGt;
+        break;
+      case TokenKind::kLe:
+        op = CompareOp::kLe;
+        break;
+      case TokenKind::kGe:
+        op = CompareOp::kGe;
+        break;
       case TokenKind::kMatch: {
         Shift();
         auto r = ParseAdditive();
@@ -706,11 +736,10 @@ class Parser {
       std::string want = e->fn->min_args == e->fn->max_args
                              ? std::to_string(e->fn->min_args)
                              : std::to_string(e->fn->min_args) + ".." +
-                                   (e->fn->max_args == kVariadic
-                                        ? std::string("n")
-                                        : std::to_string(e->fn->max_args));
-      Error(at, "function " + name + " takes " + want + " arguments, " + std::to_string(n) +
-                    " given");
+                                   (e->fn->max_args == kVariadic ? std::string("n")
+                                                                 : std::to_string(e->fn->max_args));
+      Error(at,
+            "function " + name + " takes " + want + " arguments, " + std::to_string(n) + " given");
       return nullptr;
     }
     return e;
@@ -805,8 +834,8 @@ class Parser {
 }  // namespace
 
 Result<std::unique_ptr<Statement>, CompileError> ParseStatement(std::string_view sql,
-                                                               const FunctionRegistry& registry,
-                                                               Arena& arena) {
+                                                                const FunctionRegistry& registry,
+                                                                Arena& arena) {
   Parser p(sql, registry, arena);
   return p.Parse();
 }

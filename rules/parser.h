@@ -11,7 +11,8 @@
 //   add      := mul {(+ | -) mul};  mul := unary {(* | / | DIV | MOD) unary}
 //   unary    := (+ | -) unary | postfix
 //   postfix  := primary {'.' segment | '[' index ']' | '[' int '..' int ']'}
-//   primary  := int | float | 'string' | true | false | '[' [expr {, expr}] ']' | '[' int '..' int ']'
+//   primary  := int | float | 'string' | true | false | '[' [expr {, expr}] ']' | '[' int '..' int
+//   ']'
 //             | '(' expr ')' | CASE [expr] WHEN expr THEN expr {...} [ELSE expr] END
 //             | name '(' [args] ')' | name '.' name '(' [args] ')' | name | "quoted"
 // Function names are resolved against the registry at parse time: an unknown function or a wrong
@@ -41,7 +42,7 @@ struct CompileError {
 
 // Parses `sql`. String constants and keys are copied into `arena`, which must outlive the result.
 Result<std::unique_ptr<Statement>, CompileError> ParseStatement(std::string_view sql,
-                                                               const FunctionRegistry& registry,
-                                                               Arena& arena);
+                                                                const FunctionRegistry& registry,
+                                                                Arena& arena);
 
 }  // namespace mqb::rules

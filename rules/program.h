@@ -21,7 +21,7 @@
 namespace mqb::rules {
 
 struct CompileOptions {
-  std::string rule_id;  // metadata.rule_id
+  std::string rule_id;                         // metadata.rule_id
   const FunctionRegistry* registry = nullptr;  // nullptr: FunctionRegistry::Default()
 };
 

@@ -50,8 +50,8 @@ class Template {
  private:
   struct Part {
     bool is_placeholder = false;
-    std::string text;                // literal text
-    std::vector<std::string> path;   // placeholder path; empty = the whole data
+    std::string text;               // literal text
+    std::vector<std::string> path;  // placeholder path; empty = the whole data
   };
   Value Lookup(const Part& p, const Value& data, Arena& arena, JsonDecoder& json) const;
 

@@ -102,7 +102,8 @@ T* Grow(Arena& arena, T* old, size_t size, size_t* capacity) {
 }  // namespace
 
 ArrayBuilder::ArrayBuilder(Arena& arena, size_t reserve)
-    : arena_(arena), items_(reserve ? arena.AllocateArray<Value>(reserve) : nullptr),
+    : arena_(arena),
+      items_(reserve ? arena.AllocateArray<Value>(reserve) : nullptr),
       capacity_(reserve) {}
 
 void ArrayBuilder::Push(Value v) {
@@ -113,7 +114,8 @@ void ArrayBuilder::Push(Value v) {
 }
 
 MapBuilder::MapBuilder(Arena& arena, size_t reserve)
-    : arena_(arena), entries_(reserve ? arena.AllocateArray<MapEntry>(reserve) : nullptr),
+    : arena_(arena),
+      entries_(reserve ? arena.AllocateArray<MapEntry>(reserve) : nullptr),
       capacity_(reserve) {}
 
 MapBuilder::MapBuilder(Arena& arena, const Value& map)
@@ -167,7 +169,8 @@ Value MapBuilder::Get(std::string_view key) const {
 }
 
 StringBuilder::StringBuilder(Arena& arena, size_t reserve)
-    : arena_(arena), data_(static_cast<char*>(arena.Allocate(reserve ? reserve : 1, 1))),
+    : arena_(arena),
+      data_(static_cast<char*>(arena.Allocate(reserve ? reserve : 1, 1))),
       capacity_(reserve ? reserve : 1) {}
 
 void StringBuilder::Append(std::string_view s) {
@@ -201,14 +204,22 @@ Value MapPutPath(Arena& arena, const Value& map, std::span<const std::string_vie
 
 std::string_view TypeName(Value::Type t) {
   switch (t) {
-    case Value::Type::kUndefined: return "undefined";
-    case Value::Type::kNull: return "null";
-    case Value::Type::kBool: return "bool";
-    case Value::Type::kInt: return "int";
-    case Value::Type::kFloat: return "float";
-    case Value::Type::kString: return "string";
-    case Value::Type::kArray: return "array";
-    case Value::Type::kMap: return "map";
+    case Value::Type::kUndefined:
+      return "undefined";
+    case Value::Type::kNull:
+      return "null";
+    case Value::Type::kBool:
+      return "bool";
+    case Value::Type::kInt:
+      return "int";
+    case Value::Type::kFloat:
+      return "float";
+    case Value::Type::kString:
+      return "string";
+    case Value::Type::kArray:
+      return "array";
+    case Value::Type::kMap:
+      return "map";
   }
   return "unknown";
 }
@@ -219,23 +230,32 @@ namespace {
 int TypeRank(Value::Type t) {
   switch (t) {
     case Value::Type::kInt:
-    case Value::Type::kFloat: return 0;
+    case Value::Type::kFloat:
+      return 0;
     case Value::Type::kUndefined:
     case Value::Type::kNull:
-    case Value::Type::kBool: return 1;
-    case Value::Type::kMap: return 2;
-    case Value::Type::kArray: return 3;
-    case Value::Type::kString: return 4;
+    case Value::Type::kBool:
+      return 1;
+    case Value::Type::kMap:
+      return 2;
+    case Value::Type::kArray:
+      return 3;
+    case Value::Type::kString:
+      return 4;
   }
   return 5;
 }
 
 std::string_view AtomName(const Value& v) {
   switch (v.type()) {
-    case Value::Type::kUndefined: return "undefined";
-    case Value::Type::kNull: return "null";
-    case Value::Type::kBool: return v.AsBool() ? "true" : "false";
-    default: return "";
+    case Value::Type::kUndefined:
+      return "undefined";
+    case Value::Type::kNull:
+      return "null";
+    case Value::Type::kBool:
+      return v.AsBool() ? "true" : "false";
+    default:
+      return "";
   }
 }
 
@@ -355,12 +375,18 @@ bool LooseEquals(const Value& a, const Value& b) {
 
 bool ApplyOrder(CompareOp op, int c) {
   switch (op) {
-    case CompareOp::kEq: return c == 0;
-    case CompareOp::kNe: return c != 0;
-    case CompareOp::kLt: return c < 0;
-    case CompareOp::kLe: return c <= 0;
-    case CompareOp::kGt: return c > 0;
-    case CompareOp::kGe: return c >= 0;
+    case CompareOp::kEq:
+      return c == 0;
+    case CompareOp::kNe:
+      return c != 0;
+    case CompareOp::kLt:
+      return c < 0;
+    case CompareOp::kLe:
+      return c <= 0;
+    case CompareOp::kGt:
+      return c > 0;
+    case CompareOp::kGe:
+      return c >= 0;
   }
   return false;
 }

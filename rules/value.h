@@ -60,26 +60,54 @@ class Value {
   constexpr Value() noexcept : type_(Type::kUndefined), size_(0), i_(0) {}
 
   static constexpr Value Undefined() noexcept { return Value(); }
-  static constexpr Value Null() noexcept { Value v; v.type_ = Type::kNull; return v; }
-  static constexpr Value Bool(bool b) noexcept { Value v; v.type_ = Type::kBool; v.i_ = b; return v; }
-  static constexpr Value Int(int64_t i) noexcept { Value v; v.type_ = Type::kInt; v.i_ = i; return v; }
+  static constexpr Value Null() noexcept {
+    Value v;
+    v.type_ = Type::kNull;
+    return v;
+  }
+  static constexpr Value Bool(bool b) noexcept {
+    Value v;
+    v.type_ = Type::kBool;
+    v.i_ = b;
+    return v;
+  }
+  static constexpr Value Int(int64_t i) noexcept {
+    Value v;
+    v.type_ = Type::kInt;
+    v.i_ = i;
+    return v;
+  }
   static constexpr Value Float(double d) noexcept {
-    Value v; v.type_ = Type::kFloat; v.d_ = d; return v;
+    Value v;
+    v.type_ = Type::kFloat;
+    v.d_ = d;
+    return v;
   }
   // A string that points at `s` without copying. REQUIRES: `s` outlives every use of the Value
   // (arena, input message or program memory) and s.size() < 4 GiB.
   static Value StringRef(std::string_view s) noexcept {
-    Value v; v.type_ = Type::kString; v.size_ = static_cast<uint32_t>(s.size()); v.s_ = s.data();
+    Value v;
+    v.type_ = Type::kString;
+    v.size_ = static_cast<uint32_t>(s.size());
+    v.s_ = s.data();
     return v;
   }
   // A string copied into `arena`.
   static Value String(Arena& arena, std::string_view s) { return StringRef(arena.CopyString(s)); }
   // Array/map over `n` elements at `items` (arena or static memory). REQUIRES: map keys unique.
   static Value ArrayRef(const Value* items, size_t n) noexcept {
-    Value v; v.type_ = Type::kArray; v.size_ = static_cast<uint32_t>(n); v.a_ = items; return v;
+    Value v;
+    v.type_ = Type::kArray;
+    v.size_ = static_cast<uint32_t>(n);
+    v.a_ = items;
+    return v;
   }
   static Value MapRef(const MapEntry* entries, size_t n) noexcept {
-    Value v; v.type_ = Type::kMap; v.size_ = static_cast<uint32_t>(n); v.m_ = entries; return v;
+    Value v;
+    v.type_ = Type::kMap;
+    v.size_ = static_cast<uint32_t>(n);
+    v.m_ = entries;
+    return v;
   }
   static Value EmptyArray() noexcept { return ArrayRef(nullptr, 0); }
   static Value EmptyMap() noexcept { return MapRef(nullptr, 0); }

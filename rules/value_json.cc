@@ -12,7 +12,7 @@ static_assert(kJsonPadding >= simdjson::SIMDJSON_PADDING);
 
 struct JsonDecoder::Impl {
   simdjson::dom::parser parser;
-  std::string padded;  // copy of unpadded input, capacity reused
+  std::string padded;               // copy of unpadded input, capacity reused
   simdjson::dom::element last_doc;  // valid until the next parse
 };
 
@@ -108,8 +108,9 @@ Value ConvertProjected(simdjson::dom::element e, const std::vector<JsonProjectio
   for (auto field : obj) {
     for (const JsonProjection::Node& n : nodes) {
       if (KeyEquals(field.key, n.key)) {
-        b.Put(n.key, n.full || n.children.empty() ? Convert<false>(field.value, arena)
-                                                  : ConvertProjected(field.value, n.children, arena));
+        b.Put(n.key, n.full || n.children.empty()
+                         ? Convert<false>(field.value, arena)
+                         : ConvertProjected(field.value, n.children, arena));
         break;
       }
     }

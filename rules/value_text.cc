@@ -67,13 +67,27 @@ void AppendJsonString(std::string_view s, std::string* out) {
     }
     flush(i);
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
       default: {
         char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
         out->append(esc, 6);
@@ -144,12 +158,24 @@ void AppendFloatCompact(double d, int decimals, std::string* out) {
 
 void AppendJson(const Value& v, std::string* out) {
   switch (v.type()) {
-    case Value::Type::kUndefined: out->append("\"undefined\""); return;
-    case Value::Type::kNull: out->append("null"); return;
-    case Value::Type::kBool: out->append(v.AsBool() ? "true" : "false"); return;
-    case Value::Type::kInt: AppendInt(v.AsInt(), out); return;
-    case Value::Type::kFloat: AppendJsonFloat(v.AsFloat(), out); return;
-    case Value::Type::kString: AppendJsonString(v.AsString(), out); return;
+    case Value::Type::kUndefined:
+      out->append("\"undefined\"");
+      return;
+    case Value::Type::kNull:
+      out->append("null");
+      return;
+    case Value::Type::kBool:
+      out->append(v.AsBool() ? "true" : "false");
+      return;
+    case Value::Type::kInt:
+      AppendInt(v.AsInt(), out);
+      return;
+    case Value::Type::kFloat:
+      AppendJsonFloat(v.AsFloat(), out);
+      return;
+    case Value::Type::kString:
+      AppendJsonString(v.AsString(), out);
+      return;
     case Value::Type::kArray: {
       out->push_back('[');
       bool first = true;
@@ -203,14 +229,28 @@ Value JsonEncode(Arena& arena, const Value& v) {
 
 void AppendText(const Value& v, std::string* out) {
   switch (v.type()) {
-    case Value::Type::kUndefined: out->append("undefined"); return;
-    case Value::Type::kNull: out->append("null"); return;
-    case Value::Type::kBool: out->append(v.AsBool() ? "true" : "false"); return;
-    case Value::Type::kInt: AppendInt(v.AsInt(), out); return;
-    case Value::Type::kFloat: AppendFloatCompact(v.AsFloat(), 10, out); return;
-    case Value::Type::kString: out->append(v.AsString()); return;
+    case Value::Type::kUndefined:
+      out->append("undefined");
+      return;
+    case Value::Type::kNull:
+      out->append("null");
+      return;
+    case Value::Type::kBool:
+      out->append(v.AsBool() ? "true" : "false");
+      return;
+    case Value::Type::kInt:
+      AppendInt(v.AsInt(), out);
+      return;
+    case Value::Type::kFloat:
+      AppendFloatCompact(v.AsFloat(), 10, out);
+      return;
+    case Value::Type::kString:
+      out->append(v.AsString());
+      return;
     case Value::Type::kArray:
-    case Value::Type::kMap: AppendJson(v, out); return;
+    case Value::Type::kMap:
+      AppendJson(v, out);
+      return;
   }
 }
 

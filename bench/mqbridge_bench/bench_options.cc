@@ -3,17 +3,20 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-
 #include <map>
 
 namespace mqb::bench {
 
 const char* ModeName(Mode mode) {
   switch (mode) {
-    case Mode::kConn: return "conn";
-    case Mode::kPub: return "pub";
-    case Mode::kSub: return "sub";
-    case Mode::kBridge: return "bridge";
+    case Mode::kConn:
+      return "conn";
+    case Mode::kPub:
+      return "pub";
+    case Mode::kSub:
+      return "sub";
+    case Mode::kBridge:
+      return "bridge";
   }
   return "?";
 }
@@ -28,12 +31,25 @@ std::string ExpandPattern(const std::string& pattern, int index, const std::stri
       continue;
     }
     switch (pattern[i + 1]) {
-      case 'i': out += std::to_string(index); break;
-      case 'c': out += client_id; break;
-      case 'p': out += std::to_string(::getpid()); break;
-      case 'm': out += ModeName(mode); break;
-      case '%': out += '%'; break;
-      default: out += pattern[i]; out += pattern[i + 1]; break;
+      case 'i':
+        out += std::to_string(index);
+        break;
+      case 'c':
+        out += client_id;
+        break;
+      case 'p':
+        out += std::to_string(::getpid());
+        break;
+      case 'm':
+        out += ModeName(mode);
+        break;
+      case '%':
+        out += '%';
+        break;
+      default:
+        out += pattern[i];
+        out += pattern[i + 1];
+        break;
     }
     ++i;
   }
@@ -101,13 +117,13 @@ Result<BenchOptions, ParseError> ParseOptions(int argc, const char* const* argv)
   app.add_option("-k,--keepalive", o.keepalive_s, "Keepalive seconds");
   app.add_option("--inflight", o.max_inflight, "QoS 1/2 in-flight window per publisher");
 
-  app.add_option("-t,--topic", o.topic,
-                 "Publish topic (pub, bridge) or subscription filter (sub); %i index, %c client id");
+  app.add_option(
+      "-t,--topic", o.topic,
+      "Publish topic (pub, bridge) or subscription filter (sub); %i index, %c client id");
   app.add_option("--sub-topic", o.sub_topic, "Bridge mode: subscription filter on broker B");
   app.add_option("--shared", o.shared_group, "Subscribe in shared group ($share/<group>/...)");
   int qos = 0, sub_qos = -1;
-  app.add_option("-q,--qos", qos, "QoS of publishes (and subscriptions)")
-      ->check(CLI::Range(0, 2));
+  app.add_option("-q,--qos", qos, "QoS of publishes (and subscriptions)")->check(CLI::Range(0, 2));
   app.add_option("--sub-qos", sub_qos, "QoS of subscriptions (default: --qos)")
       ->check(CLI::Range(0, 2));
   app.add_flag("-r,--retain", o.retain, "Publish with the retain flag");

@@ -10,7 +10,7 @@ size_t LatencyHistogram::BucketOf(uint64_t value) {
   if (value < kExactBelow) return static_cast<size_t>(value);
   int msb = 63 - std::countl_zero(value);
   if (msb > kMaxMsb) return kBuckets - 1;
-  const int shift = msb - kSubBits;  // >= 1
+  const int shift = msb - kSubBits;          // >= 1
   const uint64_t mantissa = value >> shift;  // in [64, 128)
   return static_cast<size_t>(kExactBelow + static_cast<uint64_t>(shift - 1) * (1u << kSubBits) +
                              (mantissa - (1u << kSubBits)));

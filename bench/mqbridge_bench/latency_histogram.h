@@ -17,11 +17,10 @@ namespace mqb::bench {
 
 class LatencyHistogram {
  public:
-  static constexpr int kSubBits = 6;                       // 64 sub-buckets per power of two
+  static constexpr int kSubBits = 6;  // 64 sub-buckets per power of two
   static constexpr uint64_t kExactBelow = uint64_t{2} << kSubBits;  // 128: counted one by one
   static constexpr int kMaxMsb = 47;
-  static constexpr size_t kBuckets =
-      kExactBelow + (kMaxMsb - kSubBits) * (uint64_t{1} << kSubBits);
+  static constexpr size_t kBuckets = kExactBelow + (kMaxMsb - kSubBits) * (uint64_t{1} << kSubBits);
 
   void Record(uint64_t value_ns);
   void Merge(const LatencyHistogram& other);

@@ -33,15 +33,16 @@ std::string PercentilesJson(const LatencyHistogram& h) {
   return fmt::format(
       R"({{"count": {}, "mean": {:.3f}, "p50": {:.3f}, "p90": {:.3f}, "p99": {:.3f}, )"
       R"("p999": {:.3f}, "max": {:.3f}}})",
-      h.count(), h.mean() / 1e3, Us(h.Percentile(50)), Us(h.Percentile(90)),
-      Us(h.Percentile(99)), Us(h.Percentile(99.9)), Us(h.max()));
+      h.count(), h.mean() / 1e3, Us(h.Percentile(50)), Us(h.Percentile(90)), Us(h.Percentile(99)),
+      Us(h.Percentile(99.9)), Us(h.max()));
 }
 
 }  // namespace
 
 std::string FormatProgress(const Progress& p) {
-  return fmt::format("{:6.1f}s  conns {:>6}  sent {:>10.0f}/s  recv {:>10.0f}/s  (total sent {} recv {})",
-                     p.t_s, p.connected, p.sent_per_s, p.received_per_s, p.sent, p.received);
+  return fmt::format(
+      "{:6.1f}s  conns {:>6}  sent {:>10.0f}/s  recv {:>10.0f}/s  (total sent {} recv {})", p.t_s,
+      p.connected, p.sent_per_s, p.received_per_s, p.sent, p.received);
 }
 
 std::string FormatSummary(const Summary& s) {

@@ -129,23 +129,28 @@ Result<Summary, std::string> Run(const BenchOptions& o, const ProgressSink& prog
   // 1. Subscribers, and their SUBACKs.
   if (n_subs > 0) {
     StartClients(subs, n_subs, o.connect_rate, interrupt);
-    const bool ok = WaitFor([&] {
-      return Sum(subs, &WorkerCounters::subscribed) +
-                 Sum(subs, &WorkerCounters::subscribe_errors) >= static_cast<uint64_t>(n_subs);
-    }, o.ready_timeout_s, interrupt);
+    const bool ok = WaitFor(
+        [&] {
+          return Sum(subs, &WorkerCounters::subscribed) +
+                     Sum(subs, &WorkerCounters::subscribe_errors) >=
+                 static_cast<uint64_t>(n_subs);
+        },
+        o.ready_timeout_s, interrupt);
     if (!ok || Sum(subs, &WorkerCounters::subscribe_errors) > 0) {
-      return Err("subscribers not ready on " + (o.mode == Mode::kBridge ? o.sub_broker.host + ":" +
-                 std::to_string(o.sub_broker.port) : o.broker.host + ":" +
-                 std::to_string(o.broker.port)) + ": " + first_error());
+      return Err("subscribers not ready on " +
+                 (o.mode == Mode::kBridge
+                      ? o.sub_broker.host + ":" + std::to_string(o.sub_broker.port)
+                      : o.broker.host + ":" + std::to_string(o.broker.port)) +
+                 ": " + first_error());
     }
   }
   // 2. Publishers (or plain connections).
   if (n_pubs > 0) {
     StartClients(pubs, n_pubs, o.connect_rate, interrupt);
     if (o.mode != Mode::kConn) {
-      const bool ok = WaitFor([&] {
-        return Sum(pubs, &WorkerCounters::connected) >= static_cast<uint64_t>(n_pubs);
-      }, o.ready_timeout_s, interrupt);
+      const bool ok = WaitFor(
+          [&] { return Sum(pubs, &WorkerCounters::connected) >= static_cast<uint64_t>(n_pubs); },
+          o.ready_timeout_s, interrupt);
       if (!ok) {
         return Err("publishers not connected to " + o.broker.host + ":" +
                    std::to_string(o.broker.port) + ": " + first_error());
@@ -155,19 +160,22 @@ Result<Summary, std::string> Run(const BenchOptions& o, const ProgressSink& prog
   // 3. Bridge: a probe must make it through before the clock starts.
   if (o.mode == Mode::kBridge) {
     uint64_t next_probe = 0;
-    const bool ok = WaitFor([&] {
-      if (Sum(subs, &WorkerCounters::probes) > 0) return true;
-      if (MonotonicNs() >= next_probe) {
-        pubs.front()->SendProbe();
-        next_probe = MonotonicNs() + 100'000'000;
-      }
-      return false;
-    }, o.ready_timeout_s, interrupt);
+    const bool ok = WaitFor(
+        [&] {
+          if (Sum(subs, &WorkerCounters::probes) > 0) return true;
+          if (MonotonicNs() >= next_probe) {
+            pubs.front()->SendProbe();
+            next_probe = MonotonicNs() + 100'000'000;
+          }
+          return false;
+        },
+        o.ready_timeout_s, interrupt);
     if (!ok) {
       stop_all();
       return Err("no probe came through from " + o.broker.host + ":" +
                  std::to_string(o.broker.port) + " to " + o.sub_broker.host + ":" +
-                 std::to_string(o.sub_broker.port) + " within the ready timeout (is the bridge up?)");
+                 std::to_string(o.sub_broker.port) +
+                 " within the ready timeout (is the bridge up?)");
     }
   }
 

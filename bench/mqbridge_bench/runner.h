@@ -27,7 +27,7 @@ namespace mqb::bench {
 struct Progress {
   double t_s = 0;  // since publishing started (or since connecting, before)
   uint64_t connected = 0, sent = 0, received = 0;  // totals
-  double sent_per_s = 0, received_per_s = 0;      // over the last interval
+  double sent_per_s = 0, received_per_s = 0;       // over the last interval
 };
 
 struct Summary {
@@ -36,11 +36,11 @@ struct Summary {
   size_t payload_bytes = 0;
   int publishers = 0, subscribers = 0, connections = 0;
   uint64_t connected = 0, connect_errors = 0, reconnects = 0;
-  double publish_s = 0;   // publishing phase
-  double elapsed_s = 0;   // publishing start -> last message received (or end of publishing)
+  double publish_s = 0;  // publishing phase
+  double elapsed_s = 0;  // publishing start -> last message received (or end of publishing)
   uint64_t sent = 0, acked = 0, publish_errors = 0;
   uint64_t received = 0, unique = 0, lost = 0, duplicated = 0, out_of_order = 0, foreign = 0;
-  uint64_t expected = 0;  // bridge mode: sent x fan-out
+  uint64_t expected = 0;                   // bridge mode: sent x fan-out
   double send_rate = 0, receive_rate = 0;  // messages/s
   LatencyHistogram latency;
   LatencyHistogram connect_time;

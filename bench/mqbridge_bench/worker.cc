@@ -51,8 +51,7 @@ std::vector<uint8_t> MakePayload(const BenchOptions& o) {
 // One benchmark connection. Reactor thread only (after StartThread).
 class Worker::Client final : public io::MqttClientHandler {
  public:
-  Client(Worker& w, Role role, int index, const Endpoint& ep)
-      : w_(w), role_(role), index_(index) {
+  Client(Worker& w, Role role, int index, const Endpoint& ep) : w_(w), role_(role), index_(index) {
     const BenchOptions& o = w.options_;
     std::string id = ExpandPattern(o.client_id, index, "", o.mode);
     if (role == Role::kSubscriber && o.mode == Mode::kBridge) id += "-s";
@@ -95,7 +94,7 @@ class Worker::Client final : public io::MqttClientHandler {
       if (now >= w_.end_ns_) break;
       WriteStamp(payload_, Stamp{w_.run_id_, static_cast<uint32_t>(index_), seq_, now});
       const io::PublishStatus st = client_->Publish(m);
-      if (st == io::PublishStatus::kWindowFull) return;  // OnWindowOpen resumes (flat out)
+      if (st == io::PublishStatus::kWindowFull) return;    // OnWindowOpen resumes (flat out)
       if (st == io::PublishStatus::kNotConnected) return;  // QoS 0 while reconnecting
       if (st != io::PublishStatus::kOk) {
         w_.counters_.publish_errors.Add();

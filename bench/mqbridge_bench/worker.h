@@ -38,8 +38,9 @@ enum class Role { kConn, kPublisher, kSubscriber };
 // A counter written by one thread and read by others.
 class Counter {
  public:
-  void Add(uint64_t n = 1) { v_.store(v_.load(std::memory_order_relaxed) + n,
-                                      std::memory_order_relaxed); }
+  void Add(uint64_t n = 1) {
+    v_.store(v_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
   uint64_t Get() const { return v_.load(std::memory_order_relaxed); }
 
  private:
@@ -47,26 +48,26 @@ class Counter {
 };
 
 struct WorkerCounters {
-  Counter connected;        // first CONNACKs
-  Counter connect_errors;   // failed connection attempts
-  Counter reconnects;       // CONNACKs after the first
-  Counter subscribed;       // subscribers whose SUBACK granted every filter
+  Counter connected;       // first CONNACKs
+  Counter connect_errors;  // failed connection attempts
+  Counter reconnects;      // CONNACKs after the first
+  Counter subscribed;      // subscribers whose SUBACK granted every filter
   Counter subscribe_errors;
-  Counter publishers_done;  // publishers that reached their limit or the deadline
+  Counter publishers_done;   // publishers that reached their limit or the deadline
   Counter subscribers_done;  // sub mode: subscribers that received their limit
-  Counter sent;             // messages accepted by MqttClient::Publish
-  Counter acked;            // QoS 1/2 completions
-  Counter publish_errors;   // Publish refused for another reason than backpressure
-  Counter received;         // stamped messages of the run (duplicates included)
-  Counter foreign;          // messages without a stamp, or of another run (bridge mode)
-  Counter probes;           // readiness probes received
+  Counter sent;              // messages accepted by MqttClient::Publish
+  Counter acked;             // QoS 1/2 completions
+  Counter publish_errors;    // Publish refused for another reason than backpressure
+  Counter received;          // stamped messages of the run (duplicates included)
+  Counter foreign;           // messages without a stamp, or of another run (bridge mode)
+  Counter probes;            // readiness probes received
 };
 
 struct WorkerResults {
   LatencyHistogram latency;       // send -> receive
   LatencyHistogram connect_time;  // Start -> CONNACK
   uint64_t unique = 0, duplicates = 0, out_of_order = 0, missing = 0, streams = 0;
-  std::string first_error;        // the first connection failure reason seen
+  std::string first_error;  // the first connection failure reason seen
 };
 
 class Worker final {

@@ -43,18 +43,35 @@ std::optional<int64_t> ParseExpiry(const JsonBody& b) {
 }
 
 void WriteKey(JsonWriter& w, const ApiKeyInfo& k) {
-  w.BeginObject().Key("name").String(k.name).Key("api_key").String(k.api_key)
-      .Key("desc").String(k.description).Key("role").String(RoleName(k.role))
-      .Key("enable").Bool(k.enable)
-      .Key("expired_at").String(k.expired_at_ms == 0 ? "infinity" : Rfc3339(k.expired_at_ms))
-      .Key("created_at").String(Rfc3339(k.created_at_ms))
-      .Key("expired").Bool(k.expired_at_ms != 0 && k.expired_at_ms < NowMs())
+  w.BeginObject()
+      .Key("name")
+      .String(k.name)
+      .Key("api_key")
+      .String(k.api_key)
+      .Key("desc")
+      .String(k.description)
+      .Key("role")
+      .String(RoleName(k.role))
+      .Key("enable")
+      .Bool(k.enable)
+      .Key("expired_at")
+      .String(k.expired_at_ms == 0 ? "infinity" : Rfc3339(k.expired_at_ms))
+      .Key("created_at")
+      .String(Rfc3339(k.created_at_ms))
+      .Key("expired")
+      .Bool(k.expired_at_ms != 0 && k.expired_at_ms < NowMs())
       .EndObject();
 }
 
 void WriteUser(JsonWriter& w, const UserInfo& u) {
-  w.BeginObject().Key("username").String(u.username).Key("role").String(RoleName(u.role))
-      .Key("description").String(u.description).EndObject();
+  w.BeginObject()
+      .Key("username")
+      .String(u.username)
+      .Key("role")
+      .String(RoleName(u.role))
+      .Key("description")
+      .String(u.description)
+      .EndObject();
 }
 
 // Parses the body or answers 400; null on error.
@@ -115,10 +132,15 @@ void AddAccessRoutes(RouteTable& t, const Shared& s) {
             return;
           }
           JsonWriter w;
-          w.BeginObject().Key("token").String(r.value().token)
-              .Key("role").String(RoleName(r.value().role))
-              .Key("version").String(kVersion)
-              .Key("expires_at").String(Rfc3339(r.value().expires_at_ms))
+          w.BeginObject()
+              .Key("token")
+              .String(r.value().token)
+              .Key("role")
+              .String(RoleName(r.value().role))
+              .Key("version")
+              .String(kVersion)
+              .Key("expires_at")
+              .String(Rfc3339(r.value().expires_at_ms))
               .EndObject();
           Json(res, w.str());
         });
@@ -148,7 +170,7 @@ void AddAccessRoutes(RouteTable& t, const Shared& s) {
           if (!r.ok()) {
             Error(res, r.error().find("already exists") != std::string::npos ? 409 : 400,
                   r.error().find("already exists") != std::string::npos ? "ALREADY_EXISTS"
-                                                                         : "BAD_REQUEST",
+                                                                        : "BAD_REQUEST",
                   r.error());
             return;
           }
@@ -156,8 +178,7 @@ void AddAccessRoutes(RouteTable& t, const Shared& s) {
           WriteUser(w, UserInfo{user, b->String("description").value_or(""), *role});
           Json(res, w.str());
         });
-  t.Add("PUT", "/api/v5/users/{username}", Access::kWrite,
-        "Change a user's role or description",
+  t.Add("PUT", "/api/v5/users/{username}", Access::kWrite, "Change a user's role or description",
         [auth](const httplib::Request& req, httplib::Response& res, const Principal&) {
           auto b = Body(req, res);
           if (!b) return;
@@ -215,12 +236,19 @@ void AddAccessRoutes(RouteTable& t, const Shared& s) {
             return;
           }
           JsonWriter w;
-          w.BeginObject().Key("name").String(r.value().info.name)
-              .Key("api_key").String(r.value().info.api_key)
-              .Key("api_secret").String(r.value().api_secret)
-              .Key("role").String(RoleName(r.value().info.role))
-              .Key("enable").Bool(r.value().info.enable)
-              .Key("desc").String(r.value().info.description)
+          w.BeginObject()
+              .Key("name")
+              .String(r.value().info.name)
+              .Key("api_key")
+              .String(r.value().info.api_key)
+              .Key("api_secret")
+              .String(r.value().api_secret)
+              .Key("role")
+              .String(RoleName(r.value().info.role))
+              .Key("enable")
+              .Bool(r.value().info.enable)
+              .Key("desc")
+              .String(r.value().info.description)
               .EndObject();
           Json(res, w.str());
         });
@@ -250,8 +278,8 @@ void AddAccessRoutes(RouteTable& t, const Shared& s) {
               return;
             }
           }
-          auto r = auth->UpdateApiKey(req.matches[1], b->Bool("enable"), b->String("desc"),
-                                      expiry, role);
+          auto r = auth->UpdateApiKey(req.matches[1], b->Bool("enable"), b->String("desc"), expiry,
+                                      role);
           if (!r.ok()) {
             Done(res, Err(r.error()));
             return;

@@ -33,11 +33,17 @@ Status ChannelStatus(const Shared& s, const Config& c, bool enable, const std::s
 
 void WriteStatus(JsonWriter& w, const Shared& s, const Status& st) {
   w.Key("status").String(st.status).Key("status_reason").String(st.reason);
-  w.Key("node_status").BeginArray().BeginObject()
-      .Key("node").String(s.options.node_name)
-      .Key("status").String(st.status)
-      .Key("status_reason").String(st.reason)
-      .EndObject().EndArray();
+  w.Key("node_status")
+      .BeginArray()
+      .BeginObject()
+      .Key("node")
+      .String(s.options.node_name)
+      .Key("status")
+      .String(st.status)
+      .Key("status_reason")
+      .String(st.reason)
+      .EndObject()
+      .EndArray();
 }
 
 void WriteObject(JsonWriter& w, const Shared& s, const Config& c, ObjectKind kind,
@@ -86,10 +92,14 @@ bool Contains(const M& objects, const std::string& name) {
 
 bool Exists(const Config& c, ObjectKind kind, const std::string& name) {
   switch (kind) {
-    case ObjectKind::kConnector: return Contains(c.connectors, name);
-    case ObjectKind::kAction: return Contains(c.actions, name);
-    case ObjectKind::kSource: return Contains(c.sources, name);
-    case ObjectKind::kRule: return Contains(c.rules, name);
+    case ObjectKind::kConnector:
+      return Contains(c.connectors, name);
+    case ObjectKind::kAction:
+      return Contains(c.actions, name);
+    case ObjectKind::kSource:
+      return Contains(c.sources, name);
+    case ObjectKind::kRule:
+      return Contains(c.rules, name);
   }
   return false;
 }
@@ -214,9 +224,8 @@ void Probe(const Shared& s, const httplib::Request& req, httplib::Response& res)
     return;
   }
   auto body = JsonBody::Parse(req.body);
-  const std::string name = body.ok() && body.value().String("name")
-                               ? *body.value().String("name")
-                               : std::string("probe");
+  const std::string name = body.ok() && body.value().String("name") ? *body.value().String("name")
+                                                                    : std::string("probe");
   auto c = s.context.management->config();
   toml::table root;
   toml::table mqtt;
@@ -283,7 +292,8 @@ void ProbeChannel(const Shared& s, ObjectKind kind, const httplib::Request& req,
 }
 
 void AddMetrics(RouteTable& t, const Shared& s, const std::string& plural, bool is_source) {
-  auto find = [&s, plural](const std::string& name, const std::function<void(const ResourceMetrics&)>& f) {
+  auto find = [&s, plural](const std::string& name,
+                           const std::function<void(const ResourceMetrics&)>& f) {
     bool found = false;
     auto visit = [&](const std::string& n, const ResourceMetrics& m) {
       if (n != name) return;
@@ -306,14 +316,19 @@ void AddMetrics(RouteTable& t, const Shared& s, const std::string& plural, bool 
           const bool found = find(name, [&](const ResourceMetrics& m) {
             w.BeginObject().Key("id").String(std::string(req.matches[1])).Key("metrics");
             WriteResourceMetrics(w, m, is_source);
-            w.Key("node_metrics").BeginArray().BeginObject()
-                .Key("node").String(s.options.node_name).Key("metrics");
+            w.Key("node_metrics")
+                .BeginArray()
+                .BeginObject()
+                .Key("node")
+                .String(s.options.node_name)
+                .Key("metrics");
             WriteResourceMetrics(w, m, is_source);
             w.EndObject().EndArray().EndObject();
           });
           if (!found) {
-            Error(res, 404, "NOT_FOUND", plural.substr(0, plural.size() - 1) + " " +
-                                             std::string(req.matches[1]) + " not found");
+            Error(res, 404, "NOT_FOUND",
+                  plural.substr(0, plural.size() - 1) + " " + std::string(req.matches[1]) +
+                      " not found");
             return;
           }
           Json(res, w.str());
@@ -322,12 +337,12 @@ void AddMetrics(RouteTable& t, const Shared& s, const std::string& plural, bool 
         [find, plural](const httplib::Request& req, httplib::Response& res, const Principal&) {
           std::string name;
           if (!NameOf(req, res, &name)) return;
-          const bool found = find(name, [](const ResourceMetrics& m) {
-            const_cast<ResourceMetrics&>(m).Reset();
-          });
+          const bool found =
+              find(name, [](const ResourceMetrics& m) { const_cast<ResourceMetrics&>(m).Reset(); });
           if (!found) {
-            Error(res, 404, "NOT_FOUND", plural.substr(0, plural.size() - 1) + " " +
-                                             std::string(req.matches[1]) + " not found");
+            Error(res, 404, "NOT_FOUND",
+                  plural.substr(0, plural.size() - 1) + " " + std::string(req.matches[1]) +
+                      " not found");
             return;
           }
           res.status = 204;

@@ -21,8 +21,7 @@
 
 namespace mqb::engine::api {
 
-using Handler =
-    std::function<void(const httplib::Request&, httplib::Response&, const Principal&)>;
+using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Principal&)>;
 
 struct Route {
   RouteInfo info;

@@ -70,8 +70,12 @@ void AddRuleMetrics(RouteTable& t, const Shared& s) {
           if (!find(id, [&](const RuleMetrics& m) {
                 w.BeginObject().Key("id").String(id).Key("metrics");
                 WriteRuleMetrics(w, m);
-                w.Key("node_metrics").BeginArray().BeginObject()
-                    .Key("node").String(s.options.node_name).Key("metrics");
+                w.Key("node_metrics")
+                    .BeginArray()
+                    .BeginObject()
+                    .Key("node")
+                    .String(s.options.node_name)
+                    .Key("metrics");
                 WriteRuleMetrics(w, m);
                 w.EndObject().EndArray().EndObject();
               })) {
@@ -117,8 +121,15 @@ void AddRuleRoutes(RouteTable& t, const Shared& s) {
           w.BeginArray();
           auto event = [&](const char* ev, const char* title, const char* desc,
                            std::initializer_list<const char*> columns, const char* sql) {
-            w.BeginObject().Key("event").String(ev).Key("title").String(title)
-                .Key("description").String(desc).Key("columns").BeginArray();
+            w.BeginObject()
+                .Key("event")
+                .String(ev)
+                .Key("title")
+                .String(title)
+                .Key("description")
+                .String(desc)
+                .Key("columns")
+                .BeginArray();
             for (const char* c : columns) w.String(c);
             w.EndArray().Key("sql_example").String(sql).EndObject();
           };
@@ -133,17 +144,31 @@ void AddRuleRoutes(RouteTable& t, const Shared& s) {
                  "message_received_at", "timestamp", "node"},
                 "SELECT * FROM \"$bridges/mqtt:my_source\"");
           for (const rules::EventInfo& e : rules::BrokerEvents()) {
-            w.BeginObject().Key("event").String(e.name).Key("event_type").String(e.event_type)
-                .Key("title").String(e.title).Key("description").String(e.description)
-                .Key("topics").BeginArray().String(e.topic).String(e.topic_v2).EndArray()
-                .Key("columns").BeginArray();
+            w.BeginObject()
+                .Key("event")
+                .String(e.name)
+                .Key("event_type")
+                .String(e.event_type)
+                .Key("title")
+                .String(e.title)
+                .Key("description")
+                .String(e.description)
+                .Key("topics")
+                .BeginArray()
+                .String(e.topic)
+                .String(e.topic_v2)
+                .EndArray()
+                .Key("columns")
+                .BeginArray();
             for (const char* c : {"event", "timestamp", "node", "metadata"}) w.String(c);
             for (const rules::EventColumn& c : e.columns) w.String(c.name);
             if (e.has_message) {
               for (const rules::EventColumn& c : rules::MessageColumns()) w.String(c.name);
             }
-            w.EndArray().Key("sql_example")
-                .String("SELECT * FROM \"" + std::string(e.topic) + "\"").EndObject();
+            w.EndArray()
+                .Key("sql_example")
+                .String("SELECT * FROM \"" + std::string(e.topic) + "\"")
+                .EndObject();
           }
           w.EndArray();
           Json(res, w.str());
@@ -174,9 +199,9 @@ void AddRuleRoutes(RouteTable& t, const Shared& s) {
             if (!Like(id, like_id)) continue;
             if (!enable.empty() && (enable == "true") != r.enable) continue;
             const auto from = FromOf(r);
-            if (!like_from.empty() && std::none_of(from.begin(), from.end(), [&](const std::string& f) {
-                  return Like(f, like_from);
-                })) {
+            if (!like_from.empty() &&
+                std::none_of(from.begin(), from.end(),
+                             [&](const std::string& f) { return Like(f, like_from); })) {
               continue;
             }
             if (!match_from.empty() &&
@@ -191,11 +216,19 @@ void AddRuleRoutes(RouteTable& t, const Shared& s) {
           for (size_t i = first; i < hits.size() && i < first + static_cast<size_t>(limit); ++i) {
             WriteRule(w, s, *hits[i]);
           }
-          w.EndArray().Key("meta").BeginObject()
-              .Key("page").Int(page).Key("limit").Int(limit)
-              .Key("count").Uint(hits.size())
-              .Key("hasnext").Bool(first + static_cast<size_t>(limit) < hits.size())
-              .EndObject().EndObject();
+          w.EndArray()
+              .Key("meta")
+              .BeginObject()
+              .Key("page")
+              .Int(page)
+              .Key("limit")
+              .Int(limit)
+              .Key("count")
+              .Uint(hits.size())
+              .Key("hasnext")
+              .Bool(first + static_cast<size_t>(limit) < hits.size())
+              .EndObject()
+              .EndObject();
           Json(res, w.str());
         });
   t.Add("POST", "/api/v5/rules", Access::kWrite, "Create a rule (id optional; 201 with the rule)",

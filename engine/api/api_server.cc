@@ -120,9 +120,12 @@ void AddNodeRoutes(api::RouteTable& t, const api::Shared& s) {
           auto up = std::chrono::steady_clock::now() - s.started;
           JsonWriter w;
           w.BeginObject()
-              .Key("node").String(s.options.node_name)
-              .Key("status").String("running")
-              .Key("version").String(kVersion)
+              .Key("node")
+              .String(s.options.node_name)
+              .Key("status")
+              .String("running")
+              .Key("version")
+              .String(kVersion)
               .Key("uptime_seconds")
               .Int(std::chrono::duration_cast<std::chrono::seconds>(up).count())
               .EndObject();
@@ -131,12 +134,18 @@ void AddNodeRoutes(api::RouteTable& t, const api::Shared& s) {
   auto node = [&s](JsonWriter& w) {
     auto up = std::chrono::steady_clock::now() - s.started;
     w.BeginObject()
-        .Key("node").String(s.options.node_name)
-        .Key("node_status").String("running")
-        .Key("version").String(kVersion)
-        .Key("uptime").Int(std::chrono::duration_cast<std::chrono::milliseconds>(up).count())
-        .Key("connections").Uint(s.context.client_count ? s.context.client_count() : 0)
-        .Key("memory_used").Int(ResidentBytes())
+        .Key("node")
+        .String(s.options.node_name)
+        .Key("node_status")
+        .String("running")
+        .Key("version")
+        .String(kVersion)
+        .Key("uptime")
+        .Int(std::chrono::duration_cast<std::chrono::milliseconds>(up).count())
+        .Key("connections")
+        .Uint(s.context.client_count ? s.context.client_count() : 0)
+        .Key("memory_used")
+        .Int(ResidentBytes())
         .EndObject();
   };
   t.Add("GET", "/api/v5/nodes", Access::kRead, "The cluster's nodes",
@@ -206,9 +215,9 @@ bool SetUpApiTls(SSL_CTX& ctx, const TlsServerOptions& o, std::string* error) {
     return false;
   }
   if (o.verify_peer) {  // with cacertfile: the configuration refuses verify_peer without it
-    SSL_CTX_set_verify(&ctx,
-                       SSL_VERIFY_PEER | (o.fail_if_no_peer_cert ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0),
-                       nullptr);
+    SSL_CTX_set_verify(
+        &ctx, SSL_VERIFY_PEER | (o.fail_if_no_peer_cert ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0),
+        nullptr);
   }
   return true;
 }
@@ -218,9 +227,8 @@ bool SetUpApiTls(SSL_CTX& ctx, const TlsServerOptions& o, std::string* error) {
 ApiServer::ApiServer(ApiOptions options, ApiContext context)
     : options_(std::move(options)), context_(std::move(context)) {
   if (options_.ssl.enable) {
-    server_ = std::make_unique<httplib::SSLServer>([this](SSL_CTX& ctx) {
-      return SetUpApiTls(ctx, options_.ssl, &tls_error_);
-    });
+    server_ = std::make_unique<httplib::SSLServer>(
+        [this](SSL_CTX& ctx) { return SetUpApiTls(ctx, options_.ssl, &tls_error_); });
   } else {
     server_ = std::make_unique<httplib::Server>();
   }
@@ -260,8 +268,13 @@ void ApiServer::Routes() {
             [this](const httplib::Request&, httplib::Response& res, const Principal&) {
               JsonWriter w;
               w.BeginObject().Key("openapi").String("3.0.0");
-              w.Key("info").BeginObject().Key("title").String("mqbridge management API")
-                  .Key("version").String(kVersion).EndObject();
+              w.Key("info")
+                  .BeginObject()
+                  .Key("title")
+                  .String("mqbridge management API")
+                  .Key("version")
+                  .String(kVersion)
+                  .EndObject();
               w.Key("paths").BeginObject();
               std::vector<std::string> seen;
               for (const RouteInfo& r : routes_) {
@@ -272,10 +285,14 @@ void ApiServer::Routes() {
                   if (m.path != r.path) continue;
                   std::string method = m.method;
                   for (char& c : method) c = static_cast<char>(std::tolower(c));
-                  w.Key(method).BeginObject().Key("summary").String(m.summary)
+                  w.Key(method)
+                      .BeginObject()
+                      .Key("summary")
+                      .String(m.summary)
                       .Key("x-access")
                       .String(m.access == Access::kPublic ? "public"
-                              : m.access == Access::kRead ? "read" : "write")
+                              : m.access == Access::kRead ? "read"
+                                                          : "write")
                       .EndObject();
                 }
                 w.EndObject();

@@ -39,21 +39,21 @@ struct ApiOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 18083;  // 0: any free port (see port())
   std::string node_name;
-  TlsServerOptions ssl;   // HTTPS when enabled; verify_peer asks for client certificates
+  TlsServerOptions ssl;  // HTTPS when enabled; verify_peer asks for client certificates
 };
 
 struct ApiContext {
-  MetricsRegistry* metrics = nullptr;        // required
-  AuthStore* auth = nullptr;                 // required
-  Management* management = nullptr;          // null: no configuration routes (metrics only)
-  std::function<size_t()> client_count;      // the embedded broker's clients (may be empty)
+  MetricsRegistry* metrics = nullptr;    // required
+  AuthStore* auth = nullptr;             // required
+  Management* management = nullptr;      // null: no configuration routes (metrics only)
+  std::function<size_t()> client_count;  // the embedded broker's clients (may be empty)
 };
 
 enum class Access { kPublic, kRead, kWrite };
 
 struct RouteInfo {
-  std::string method;   // GET, POST, PUT, DELETE
-  std::string path;     // "/api/v5/connectors/{id}"
+  std::string method;  // GET, POST, PUT, DELETE
+  std::string path;    // "/api/v5/connectors/{id}"
   Access access = Access::kRead;
   std::string summary;
 };

@@ -1,5 +1,7 @@
 #include "engine/api/auth_store.h"
 
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <wolfssl/options.h>
 #include <wolfssl/wolfcrypt/coding.h>
 #include <wolfssl/wolfcrypt/hash.h>
@@ -12,9 +14,6 @@
 #include <cstring>
 #include <fstream>
 #include <span>
-
-#include <spdlog/spdlog.h>
-#include <sys/stat.h>
 
 #include "engine/atomic_file.h"
 #include "engine/password_hash.h"
@@ -174,8 +173,8 @@ Result<AuthStore::PasswordHash, std::string> AuthStore::Hash(std::string_view pa
 }
 
 bool AuthStore::Verify(const std::optional<PasswordHash>& hash, std::string_view password) const {
-  const bool match = VerifyPassword(hash ? *hash : UnmatchablePasswordHash(options_.pbkdf2_iterations),
-                                    Bytes(password));
+  const bool match = VerifyPassword(
+      hash ? *hash : UnmatchablePasswordHash(options_.pbkdf2_iterations), Bytes(password));
   return match && hash.has_value();
 }
 
@@ -205,7 +204,7 @@ Result<std::unique_ptr<AuthStore>, std::string> AuthStore::Open(AuthOptions opti
 }
 
 AuthStore::FileStamp AuthStore::FileStamp::Of(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return FileStamp{};
   return FileStamp{true, st.st_dev, st.st_ino, st.st_size,
                    int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec};

@@ -259,9 +259,9 @@ class AuthStore {
   mutable std::mutex mu_;
   UserMap users_;
   KeyMap keys_;
-  FileStamp users_stamp_, keys_stamp_;  // the versions users_ and keys_ reflect
-  std::unordered_map<std::string, Session> sessions_;         // by SHA-256 of the token
-  std::unordered_map<std::string, FailureCount> failures_;    // by peer address
+  FileStamp users_stamp_, keys_stamp_;                      // the versions users_ and keys_ reflect
+  std::unordered_map<std::string, Session> sessions_;       // by SHA-256 of the token
+  std::unordered_map<std::string, FailureCount> failures_;  // by peer address
   std::unordered_map<std::string, CachedBasic> basic_cache_;  // by SHA-256 of the header
 };
 

@@ -48,7 +48,9 @@ std::vector<std::string> RulesUsing(const Config& c, const std::string& action) 
   return out;
 }
 
-ApiError BadRequest(std::string message) { return ApiError{400, "BAD_REQUEST", std::move(message)}; }
+ApiError BadRequest(std::string message) {
+  return ApiError{400, "BAD_REQUEST", std::move(message)};
+}
 
 }  // namespace
 
@@ -84,8 +86,8 @@ Result<void, ApiError> Management::Apply(ManagedConfig::Change change) {
 }
 
 Result<ManagedConfig::Change, ApiError> Management::Propose(ObjectKind kind,
-                                                           const std::string& name,
-                                                           std::string_view body) const {
+                                                            const std::string& name,
+                                                            std::string_view body) const {
   auto object = JsonToToml(body, kind);
   if (!object.ok()) return Err(BadRequest(object.error()));
   if (auto k = KeepSecrets(object.value(), store_->Raw(kind, name), ObjectNoun(kind)); !k.ok()) {

@@ -10,8 +10,9 @@ namespace {
 
 // Keys of responses and envelopes that are not configuration.
 const std::set<std::string_view> kEnvelope = {
-    "type", "name", "id", "status", "status_reason", "node_status", "node_metrics", "actions_list",
-    "created_at", "last_modified_at", "config_origin", "rules", "metrics", "from"};
+    "type",          "name",         "id",           "status",     "status_reason",
+    "node_status",   "node_metrics", "actions_list", "created_at", "last_modified_at",
+    "config_origin", "rules",        "metrics",      "from"};
 
 // Converts `e` and stores it as `key` of `parent`, or appends it to `parent_array`.
 Result<void, std::string> Convert(simdjson::dom::element e, toml::table* parent,
@@ -102,11 +103,16 @@ void WriteSecret(JsonWriter& w, const std::optional<std::string>& s) {
 }
 
 void WriteHealth(JsonWriter& w, const HealthOptions& h) {
-  w.Key("resource_opts").BeginObject()
-      .Key("health_check_interval").String(FormatDuration(h.health_check_interval))
-      .Key("health_check_timeout").String(FormatDuration(h.health_check_timeout))
-      .Key("start_after_created").Bool(h.start_after_created)
-      .Key("start_timeout").String(FormatDuration(h.start_timeout))
+  w.Key("resource_opts")
+      .BeginObject()
+      .Key("health_check_interval")
+      .String(FormatDuration(h.health_check_interval))
+      .Key("health_check_timeout")
+      .String(FormatDuration(h.health_check_timeout))
+      .Key("start_after_created")
+      .Bool(h.start_after_created)
+      .Key("start_timeout")
+      .String(FormatDuration(h.start_timeout))
       .EndObject();
 }
 
@@ -184,17 +190,27 @@ Result<void, std::string> KeepSecrets(toml::table& object, const toml::table* st
 }
 
 void WriteConnectorConfig(JsonWriter& w, const ConnectorConfig& c) {
-  const std::string server =
-      c.host.find(':') != std::string::npos ? "[" + c.host + "]:" + std::to_string(c.port)
-                                            : c.host + ":" + std::to_string(c.port);
-  w.Key("type").String("mqtt").Key("name").String(c.name)
-      .Key("enable").Bool(c.enable)
-      .Key("description").String(c.description)
-      .Key("server").String(server)
-      .Key("proto_ver").String(ProtoVerName(c.proto_ver))
-      .Key("pool_size").Int(c.pool_size)
-      .Key("clientid_prefix").String(c.clientid_prefix)
-      .Key("bridge_mode").Bool(c.bridge_mode);
+  const std::string server = c.host.find(':') != std::string::npos
+                                 ? "[" + c.host + "]:" + std::to_string(c.port)
+                                 : c.host + ":" + std::to_string(c.port);
+  w.Key("type")
+      .String("mqtt")
+      .Key("name")
+      .String(c.name)
+      .Key("enable")
+      .Bool(c.enable)
+      .Key("description")
+      .String(c.description)
+      .Key("server")
+      .String(server)
+      .Key("proto_ver")
+      .String(ProtoVerName(c.proto_ver))
+      .Key("pool_size")
+      .Int(c.pool_size)
+      .Key("clientid_prefix")
+      .String(c.clientid_prefix)
+      .Key("bridge_mode")
+      .Bool(c.bridge_mode);
   w.Key("username");
   if (c.username) {
     w.String(*c.username);
@@ -203,27 +219,44 @@ void WriteConnectorConfig(JsonWriter& w, const ConnectorConfig& c) {
   }
   w.Key("password");
   WriteSecret(w, c.password);
-  w.Key("clean_start").Bool(c.clean_start)
-      .Key("keepalive").String(FormatDuration(c.keepalive))
-      .Key("connect_timeout").String(FormatDuration(c.connect_timeout))
-      .Key("retry_interval").String(FormatDuration(c.retry_interval))
-      .Key("max_inflight").Int(c.max_inflight)
-      .Key("max_qos").Int(c.max_qos);
-  w.Key("tcp_opts").BeginObject()
-      .Key("nodelay").Bool(c.tcp_nodelay)
-      .Key("sndbuf").String(FormatBytes(c.tcp_sndbuf))
-      .Key("recbuf").String(FormatBytes(c.tcp_recbuf))
+  w.Key("clean_start")
+      .Bool(c.clean_start)
+      .Key("keepalive")
+      .String(FormatDuration(c.keepalive))
+      .Key("connect_timeout")
+      .String(FormatDuration(c.connect_timeout))
+      .Key("retry_interval")
+      .String(FormatDuration(c.retry_interval))
+      .Key("max_inflight")
+      .Int(c.max_inflight)
+      .Key("max_qos")
+      .Int(c.max_qos);
+  w.Key("tcp_opts")
+      .BeginObject()
+      .Key("nodelay")
+      .Bool(c.tcp_nodelay)
+      .Key("sndbuf")
+      .String(FormatBytes(c.tcp_sndbuf))
+      .Key("recbuf")
+      .String(FormatBytes(c.tcp_recbuf))
       .EndObject();
-  w.Key("ssl").BeginObject()
-      .Key("enable").Bool(c.ssl.enable)
-      .Key("verify").String(c.ssl.verify_peer ? "verify_peer" : "verify_none");
+  w.Key("ssl")
+      .BeginObject()
+      .Key("enable")
+      .Bool(c.ssl.enable)
+      .Key("verify")
+      .String(c.ssl.verify_peer ? "verify_peer" : "verify_none");
   w.Key("versions").BeginArray();
   for (const auto& v : c.ssl.versions) w.String(v);
   w.EndArray();
-  w.Key("server_name_indication").String(c.ssl.server_name_indication)
-      .Key("cacertfile").String(c.ssl.cacertfile)
-      .Key("certfile").String(c.ssl.certfile)
-      .Key("keyfile").String(c.ssl.keyfile);
+  w.Key("server_name_indication")
+      .String(c.ssl.server_name_indication)
+      .Key("cacertfile")
+      .String(c.ssl.cacertfile)
+      .Key("certfile")
+      .String(c.ssl.certfile)
+      .Key("keyfile")
+      .String(c.ssl.keyfile);
   w.Key("password");
   WriteSecret(w, c.ssl.password.empty() ? std::nullopt : std::optional<std::string>("x"));
   w.Key("ciphers").String(c.ssl.ciphers).Key("depth").Int(c.ssl.depth);
@@ -246,10 +279,16 @@ void WriteConnectorConfig(JsonWriter& w, const ConnectorConfig& c) {
 }
 
 void WriteActionConfig(JsonWriter& w, const MqttActionConfig& a) {
-  w.Key("type").String("mqtt").Key("name").String(a.name)
-      .Key("enable").Bool(a.enable)
-      .Key("description").String(a.description)
-      .Key("connector").String(a.connector);
+  w.Key("type")
+      .String("mqtt")
+      .Key("name")
+      .String(a.name)
+      .Key("enable")
+      .Bool(a.enable)
+      .Key("description")
+      .String(a.description)
+      .Key("connector")
+      .String(a.connector);
   w.Key("parameters").BeginObject().Key("topic").String(a.topic).Key("qos");
   WriteScalarText(w, a.qos, false);
   w.Key("retain");
@@ -257,35 +296,59 @@ void WriteActionConfig(JsonWriter& w, const MqttActionConfig& a) {
   if (a.payload) w.Key("payload").String(*a.payload);
   w.EndObject();
   const ActionResourceOptions& o = a.resource_opts;
-  w.Key("resource_opts").BeginObject()
-      .Key("worker_pool_size").Int(o.worker_pool_size)
-      .Key("query_mode").String(o.query_mode)
-      .Key("request_ttl").String(FormatDuration(o.request_ttl))
-      .Key("inflight_window").Int(o.inflight_window)
-      .Key("max_buffer_bytes").String(FormatBytes(o.max_buffer_bytes))
-      .Key("health_check_interval").String(FormatDuration(o.health_check_interval))
+  w.Key("resource_opts")
+      .BeginObject()
+      .Key("worker_pool_size")
+      .Int(o.worker_pool_size)
+      .Key("query_mode")
+      .String(o.query_mode)
+      .Key("request_ttl")
+      .String(FormatDuration(o.request_ttl))
+      .Key("inflight_window")
+      .Int(o.inflight_window)
+      .Key("max_buffer_bytes")
+      .String(FormatBytes(o.max_buffer_bytes))
+      .Key("health_check_interval")
+      .String(FormatDuration(o.health_check_interval))
       .EndObject();
 }
 
 void WriteSourceConfig(JsonWriter& w, const MqttSourceConfig& s) {
-  w.Key("type").String("mqtt").Key("name").String(s.name)
-      .Key("enable").Bool(s.enable)
-      .Key("description").String(s.description)
-      .Key("connector").String(s.connector);
-  w.Key("parameters").BeginObject()
-      .Key("topic").String(s.topic)
-      .Key("qos").Int(s.qos)
-      .Key("no_local").Bool(s.no_local)
-      .Key("retain_as_published").Bool(s.retain_as_published)
+  w.Key("type")
+      .String("mqtt")
+      .Key("name")
+      .String(s.name)
+      .Key("enable")
+      .Bool(s.enable)
+      .Key("description")
+      .String(s.description)
+      .Key("connector")
+      .String(s.connector);
+  w.Key("parameters")
+      .BeginObject()
+      .Key("topic")
+      .String(s.topic)
+      .Key("qos")
+      .Int(s.qos)
+      .Key("no_local")
+      .Bool(s.no_local)
+      .Key("retain_as_published")
+      .Bool(s.retain_as_published)
       .EndObject();
   WriteHealth(w, s.resource_opts);
 }
 
 void WriteRuleConfig(JsonWriter& w, const RuleConfig& r) {
-  w.Key("id").String(r.name).Key("name").String(r.name)
-      .Key("enable").Bool(r.enable)
-      .Key("description").String(r.description)
-      .Key("sql").String(r.sql);
+  w.Key("id")
+      .String(r.name)
+      .Key("name")
+      .String(r.name)
+      .Key("enable")
+      .Bool(r.enable)
+      .Key("description")
+      .String(r.description)
+      .Key("sql")
+      .String(r.sql);
   w.Key("actions").BeginArray();
   for (const RuleActionConfig& a : r.actions) {
     switch (a.kind) {
@@ -296,8 +359,14 @@ void WriteRuleConfig(JsonWriter& w, const RuleConfig& r) {
         w.BeginObject().Key("function").String("console").EndObject();
         break;
       case RuleActionConfig::Kind::kRepublish:
-        w.BeginObject().Key("function").String("republish").Key("args").BeginObject()
-            .Key("topic").String(a.topic).Key("qos");
+        w.BeginObject()
+            .Key("function")
+            .String("republish")
+            .Key("args")
+            .BeginObject()
+            .Key("topic")
+            .String(a.topic)
+            .Key("qos");
         WriteScalarText(w, a.qos, false);
         w.Key("retain");
         WriteScalarText(w, a.retain, true);

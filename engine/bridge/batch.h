@@ -53,17 +53,17 @@ struct Event {
   // Local publish: clientid, username, peer. Source message: topic, payload, properties.
   Slice clientid, username, peer;
   Slice topic, payload, properties;
-  int source = -1;             // stable id of the source it came through, -1: local publish
+  int source = -1;  // stable id of the source it came through, -1: local publish
   // Broker event: 1 + rules::BrokerEventType (0: a message); `msg` is its message, if any, and
   // `columns` the event's own columns as a JSON object (EventColumns).
   uint8_t broker_event = 0;
   Slice columns;
-  int origin_connector = -1;   // connector of that source (loop prevention)
+  int origin_connector = -1;  // connector of that source (loop prevention)
   uint8_t qos = 0;
   bool retain = false, dup = false, has_username = false;
-  uint8_t version = 4;         // MQTT version of the publisher (local) or of the source connection
+  uint8_t version = 4;  // MQTT version of the publisher (local) or of the source connection
   int64_t received_at_ms = 0;
-  uint64_t hash = 0;           // dispatch hash: the publisher's client id (or the topic)
+  uint64_t hash = 0;  // dispatch hash: the publisher's client id (or the topic)
 };
 
 // One rendered outbound message.
@@ -72,18 +72,18 @@ struct OutMsg {
   Kind kind = Kind::kSink;
   uint8_t qos = 0;
   bool retain = false;
-  uint32_t action = 0;         // sink: action index; republish: unused
-  uint32_t conn = 0;           // sink: pool connection index
-  uint32_t rule = 0;           // rule index (for rule action metrics)
-  Slice topic, payload, properties;   // in out_bytes; properties: encoded 5.0 PUBLISH properties
-  Slice user_props;            // republish: pairs encoded as [u32 klen][k][u32 vlen][v]...
-  int64_t expiry_s = -1;       // republish: Message Expiry Interval, -1 none
-  bool quiet = false;          // republish for a broker event: raises no message events
+  uint32_t action = 0;               // sink: action index; republish: unused
+  uint32_t conn = 0;                 // sink: pool connection index
+  uint32_t rule = 0;                 // rule index (for rule action metrics)
+  Slice topic, payload, properties;  // in out_bytes; properties: encoded 5.0 PUBLISH properties
+  Slice user_props;                  // republish: pairs encoded as [u32 klen][k][u32 vlen][v]...
+  int64_t expiry_s = -1;             // republish: Message Expiry Interval, -1 none
+  bool quiet = false;                // republish for a broker event: raises no message events
 };
 
 struct EventBatch {
   uint64_t seq = 0;
-  uint32_t local_events = 0;   // events from the local broker (set by the evaluate stage)
+  uint32_t local_events = 0;  // events from the local broker (set by the evaluate stage)
   // The plan the batch is evaluated and rendered with (set on submission, kept while any of its
   // messages is queued), so indices in `outs` stay meaningful across a reload.
   std::shared_ptr<const Plan> plan;

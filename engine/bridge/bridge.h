@@ -8,8 +8,9 @@
 //
 // Start() compiles the rules, starts the broker (with the Bridge as its PublishHook), the io
 // reactor threads with every connector's pool (sources subscribe), the collector and the
-// pipeline. The admin API is not part of the Bridge: the composition root (run.cc) serves it. Stop() stops taking input, lets queued messages flow for up to
-// `flush` (while the remotes are up), DISCONNECTs every connection and joins every thread.
+// pipeline. The admin API is not part of the Bridge: the composition root (run.cc) serves it.
+// Stop() stops taking input, lets queued messages flow for up to `flush` (while the remotes are
+// up), DISCONNECTs every connection and joins every thread.
 //
 // Apply(next) replaces connectors, rules, actions and sources while everything runs
 // (engine/bridge/reload.h says what waits for a restart): the new plan is compiled first (a bad
@@ -59,7 +60,9 @@ class Bridge final : public broker::PublishHook {
   // that wait for a restart (one line each), or why nothing was applied.
   // `restart` names a connector whose pool reconnects even if its settings are the same.
   Result<std::vector<std::string>, std::string> Apply(Config next, const std::string& restart = {});
-  Result<std::vector<std::string>, std::string> Reload(Config next) { return Apply(std::move(next)); }
+  Result<std::vector<std::string>, std::string> Reload(Config next) {
+    return Apply(std::move(next));
+  }
   // Owning thread: pools replaced by Apply that are not yet disposed of (see retired_pools_).
   size_t retired_pool_count() const { return retired_pools_.size(); }
 
@@ -94,16 +97,16 @@ class Bridge final : public broker::PublishHook {
   // Lists the metric blocks of the running plan's objects only.
   void ListOnly();
 
-  Config config_;                      // as started (connectors, broker, api, node)
+  Config config_;  // as started (connectors, broker, api, node)
   MetricsRegistry metrics_;
   SourceIds source_ids_;
-  std::shared_ptr<const Plan> plan_;   // the current plan (owning thread)
+  std::shared_ptr<const Plan> plan_;             // the current plan (owning thread)
   std::atomic<const Plan*> hook_plan_{nullptr};  // the same, for the broker thread
   BatchPool batch_pool_;
   ConnectorSlots connector_slots_;
   std::vector<std::unique_ptr<io::Reactor>> reactors_;
   std::vector<io::Reactor*> reactor_ptrs_;
-  std::vector<Producer*> producers_;   // one per reactor
+  std::vector<Producer*> producers_;  // one per reactor
   int next_reactor_ = 0;
   std::vector<std::thread> threads_;
   std::unique_ptr<Collector> collector_;
@@ -123,7 +126,7 @@ class Bridge final : public broker::PublishHook {
   std::atomic<int64_t> backlog_{0};
   std::atomic<uint64_t> fed_{0};         // local messages handed to the rules (broker thread)
   std::atomic<uint64_t> dispatched_{0};  // of those, dispatched (pipeline)
-  bool congested_ = false;  // broker thread
+  bool congested_ = false;               // broker thread
   bool started_ = false;
 };
 

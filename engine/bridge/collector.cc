@@ -31,7 +31,10 @@ BatchRef BatchPool::Share(EventBatch* batch) {
 }
 
 Collector::Collector(BatchPool* pool, Submit submit, int max_in_flight)
-    : pool_(pool), submit_(std::move(submit)), max_in_flight_(max_in_flight), slots_(max_in_flight) {}
+    : pool_(pool),
+      submit_(std::move(submit)),
+      max_in_flight_(max_in_flight),
+      slots_(max_in_flight) {}
 
 Collector::~Collector() {
   Stop();

@@ -17,6 +17,8 @@
 // BatchPool from any thread; Start/Stop from the owning thread.
 #pragma once
 
+#include <tbb/concurrent_queue.h>
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -24,8 +26,6 @@
 #include <semaphore>
 #include <thread>
 #include <vector>
-
-#include <tbb/concurrent_queue.h>
 
 #include "engine/bridge/batch.h"
 

@@ -14,9 +14,12 @@ using SteadyClock = std::chrono::steady_clock;
 
 codec::ProtocolVersion ToProtocol(ProtoVer v) {
   switch (v) {
-    case ProtoVer::kV3: return codec::ProtocolVersion::kV31;
-    case ProtoVer::kV4: return codec::ProtocolVersion::kV311;
-    case ProtoVer::kV5: return codec::ProtocolVersion::kV5;
+    case ProtoVer::kV3:
+      return codec::ProtocolVersion::kV31;
+    case ProtoVer::kV4:
+      return codec::ProtocolVersion::kV311;
+    case ProtoVer::kV5:
+      return codec::ProtocolVersion::kV5;
   }
   return codec::ProtocolVersion::kV311;
 }
@@ -45,8 +48,8 @@ io::MqttClientOptions MakeClientOptions(const ConnectorConfig& c, const PoolIden
   o.client_id = id.clientid;
   o.username = id.username;
   o.password = id.password;
-  o.keepalive_s = static_cast<uint16_t>(
-      std::min<int64_t>(65535, std::chrono::duration_cast<std::chrono::seconds>(c.keepalive).count()));
+  o.keepalive_s = static_cast<uint16_t>(std::min<int64_t>(
+      65535, std::chrono::duration_cast<std::chrono::seconds>(c.keepalive).count()));
   o.clean_start = c.clean_start;
   o.bridge_mode = c.bridge_mode && c.proto_ver != ProtoVer::kV5;
   o.max_inflight = static_cast<uint16_t>(std::clamp(c.max_inflight, 1, 65535));
@@ -84,19 +87,19 @@ void PoolConnection::Enqueue(BatchRef batch, std::vector<uint32_t> idx,
 
 void PoolConnection::PostStart(std::vector<io::SubscriptionRequest> subscriptions,
                                std::vector<SourceRoute> routes) {
-  reactor_->Post([this, subscriptions = std::move(subscriptions),
-                  routes = std::move(routes)]() mutable {
-    ApplySources(std::move(subscriptions), std::move(routes));
-    client_->Start();
-  });
+  reactor_->Post(
+      [this, subscriptions = std::move(subscriptions), routes = std::move(routes)]() mutable {
+        ApplySources(std::move(subscriptions), std::move(routes));
+        client_->Start();
+      });
 }
 
 void PoolConnection::PostSources(std::vector<io::SubscriptionRequest> subscriptions,
                                  std::vector<SourceRoute> routes) {
-  reactor_->Post([this, subscriptions = std::move(subscriptions),
-                  routes = std::move(routes)]() mutable {
-    ApplySources(std::move(subscriptions), std::move(routes));
-  });
+  reactor_->Post(
+      [this, subscriptions = std::move(subscriptions), routes = std::move(routes)]() mutable {
+        ApplySources(std::move(subscriptions), std::move(routes));
+      });
 }
 
 void PoolConnection::PostStop() {
@@ -132,8 +135,9 @@ void PoolConnection::HandOver(ConnectorPool* next) {
   std::vector<InflightEntry> inflight;
   inflight.reserve(inflight_.size());
   inflight_.Drain([&](InflightEntry&& e) { inflight.push_back(std::move(e)); });
-  std::stable_sort(inflight.begin(), inflight.end(),
-                   [](const InflightEntry& a, const InflightEntry& b) { return a.enqueued < b.enqueued; });
+  std::stable_sort(
+      inflight.begin(), inflight.end(),
+      [](const InflightEntry& a, const InflightEntry& b) { return a.enqueued < b.enqueued; });
   for (InflightEntry& e : inflight) {
     e.batch->plan->sinks[e.batch->outs[e.out].action].metrics->inflight.Add(-1);
     // Without a next pool, this retired pool drops and counts them.
@@ -205,13 +209,12 @@ void PoolConnection::Deliver(const SourceRoute& r, const codec::Publish& message
     e.source = r.id;
     e.origin_connector = pool_->index();
     e.topic = Append(b.bytes, message.topic);
-    e.payload = Append(b.bytes, std::string_view(
-                                    reinterpret_cast<const char*>(message.payload.data()),
-                                    message.payload.size()));
+    e.payload =
+        Append(b.bytes, std::string_view(reinterpret_cast<const char*>(message.payload.data()),
+                                         message.payload.size()));
     auto props = message.properties.bytes();
-    e.properties = Append(b.bytes, std::string_view(
-                                       reinterpret_cast<const char*>(props.data()),
-                                       props.size()));
+    e.properties = Append(
+        b.bytes, std::string_view(reinterpret_cast<const char*>(props.data()), props.size()));
     e.qos = static_cast<uint8_t>(message.qos);
     e.retain = message.retain;
     e.dup = message.dup;
@@ -229,8 +232,7 @@ void PoolConnection::OnPublishDone(uint16_t packet_id, codec::ReasonCode rc) {
   const SinkPlan& s = plan.sinks[m.action];
   RuleMetrics* rm = plan.rules[m.rule].metrics;
   s.metrics->inflight.Add(-1);
-  if (s.request_ttl != Duration::max() &&
-      SteadyClock::now() - entry.enqueued > s.request_ttl) {
+  if (s.request_ttl != Duration::max() && SteadyClock::now() - entry.enqueued > s.request_ttl) {
     s.metrics->late_reply.Add();
   }
   const auto code = static_cast<uint8_t>(rc);
@@ -238,7 +240,7 @@ void PoolConnection::OnPublishDone(uint16_t packet_id, codec::ReasonCode rc) {
     s.metrics->success.Add();
     if (entry.retried) s.metrics->retried_success.Add();
     rm->actions_success.Add();
-  } else if (code == 0x91) {           // packet identifier in use: recoverable, queue it again
+  } else if (code == 0x91) {  // packet identifier in use: recoverable, queue it again
     s.metrics->retried.Add();
     rm->actions_failed_out_of_service.Add();
     queue_.PushFront(std::move(entry.batch), entry.out, entry.enqueued, true);
@@ -298,8 +300,8 @@ void PoolConnection::Pump() {
     io::OutboundMessage om;
     om.topic = m.topic.In(b.out_bytes);
     const std::string_view payload = m.payload.In(b.out_bytes);
-    om.payload = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(payload.data()),
-                                          payload.size());
+    om.payload =
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(payload.data()), payload.size());
     om.qos = static_cast<codec::QoS>(m.qos);
     om.retain = m.retain;
     if (v5 && m.properties.len > 0) {
@@ -348,16 +350,17 @@ ConnectorPool::ConnectorPool(int index, const ConnectorConfig& config, const Pla
   statuses_.assign(ids.size(), io::ClientStatus::kConnecting);
   for (size_t i = 0; i < ids.size(); ++i) {
     const int r = (*next_reactor)++ % static_cast<int>(reactors.size());
-    conns_.push_back(std::make_unique<PoolConnection>(this, static_cast<int>(i), reactors[r],
-                                                      producers[r], MakeClientOptions(config, ids[i])));
+    conns_.push_back(std::make_unique<PoolConnection>(
+        this, static_cast<int>(i), reactors[r], producers[r], MakeClientOptions(config, ids[i])));
   }
   Compute(plan);
   if (ids.empty()) {
     state_->status.store(ResourceStatus::kDisconnected);
     state_->SetError("Connector has no assigned static clientids");
     last_status_ = ResourceStatus::kDisconnected;
-    spdlog::warn("connector {}: disconnected: Connector has no assigned static clientids for node {}",
-                 config.name, plan.node);
+    spdlog::warn(
+        "connector {}: disconnected: Connector has no assigned static clientids for node {}",
+        config.name, plan.node);
   } else {
     state_->status.store(ResourceStatus::kConnecting);
   }
@@ -402,8 +405,9 @@ void ConnectorPool::Compute(const Plan& plan) {
       route.subscription_id = req.subscription_id;
       // One subscription per topic and connection: a second source on the same topic shares it
       // (and its id), at the higher of the two QoS.
-      auto same = std::find_if(subs_[c].begin(), subs_[c].end(),
-                               [&](const io::SubscriptionRequest& o) { return o.filter == req.filter; });
+      auto same =
+          std::find_if(subs_[c].begin(), subs_[c].end(),
+                       [&](const io::SubscriptionRequest& o) { return o.filter == req.filter; });
       if (same != subs_[c].end()) {
         same->options.qos = std::max(same->options.qos, req.options.qos);
         route.subscription_id = same->subscription_id;
@@ -487,13 +491,13 @@ void ConnectorPool::StatusChanged(int conn, io::ClientStatus status, const io::I
   if (agg != last_status_ && !stopping_.load()) {
     last_status_ = agg;
     if (agg == ResourceStatus::kConnected) {
-      spdlog::info("connector {}: connected ({} of {} connections to {})", config_.name,
-                   connected, statuses_.size(), server_);
+      spdlog::info("connector {}: connected ({} of {} connections to {})", config_.name, connected,
+                   statuses_.size(), server_);
     } else {
       const std::string reason = state_->Error();
       spdlog::warn("connector {}: {} ({} of {} connected){}{}", config_.name,
-                   ResourceStatusName(agg), connected, statuses_.size(),
-                   reason.empty() ? "" : ": ", reason);
+                   ResourceStatusName(agg), connected, statuses_.size(), reason.empty() ? "" : ": ",
+                   reason);
     }
   }
 }

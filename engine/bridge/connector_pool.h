@@ -12,11 +12,12 @@
 //
 // Sink queue (per connection, on its reactor thread; engine/bridge/sink_queue.h): the pipeline's
 // dispatcher hands over one chunk per batch (Enqueue, one reactor Post per batch and connection);
-// entries carry their enqueue time. Entries older than the action's request_ttl are dropped (dropped.expired), also
-// while the remote is down (a timer sweeps the queue); over max_buffer_bytes the OLDEST entries
-// are dropped (dropped.queue_full). While the connection is down entries wait; after reconnect
-// the client first resends its in-flight QoS 1/2 messages, then the queue flows in order.
-// Every entry is counted under the plan of its batch (the one it was rendered with).
+// entries carry their enqueue time. Entries older than the action's request_ttl are dropped
+// (dropped.expired), also while the remote is down (a timer sweeps the queue); over
+// max_buffer_bytes the OLDEST entries are dropped (dropped.queue_full). While the connection is
+// down entries wait; after reconnect the client first resends its in-flight QoS 1/2 messages, then
+// the queue flows in order. Every entry is counted under the plan of its batch (the one it was
+// rendered with).
 //
 // Acknowledgements (REFERENCE.md section 3): PUBACK/PUBCOMP 0x00 or 0x10 is success; 0x91
 // (packet identifier in use) is recoverable: the message goes back to the front of the queue
@@ -45,8 +46,9 @@
 // connector's status; the Bridge keeps it until it stops, since callbacks may still be queued on
 // the reactors.
 //
-// Thread-safety: construction, Start, Reconfigure, Retire and Stop from the owning thread (they post to
-// the reactors); Enqueue from any thread; everything else on the connection's reactor thread.
+// Thread-safety: construction, Start, Reconfigure, Retire and Stop from the owning thread (they
+// post to the reactors); Enqueue from any thread; everything else on the connection's reactor
+// thread.
 #pragma once
 
 #include <atomic>
@@ -70,8 +72,8 @@ class ConnectorPool;
 
 // How a connection hands a received message to a source.
 struct SourceRoute {
-  std::string filter;            // matched against the message topic ($share/g/ stripped)
-  int id = -1;                   // the source's stable id (Event::source)
+  std::string filter;  // matched against the message topic ($share/g/ stripped)
+  int id = -1;         // the source's stable id (Event::source)
   ResourceMetrics* metrics = nullptr;
   bool has_rules = false;        // false: counted as received, no event
   uint32_t subscription_id = 0;  // 5.0: the Subscription Identifier of its subscription (0: none)
@@ -126,7 +128,6 @@ class PoolConnection final : public io::MqttClientHandler {
   // Reactor thread: the hand-over of PostHandOver.
   void HandOver(ConnectorPool* next);
 
-
   ConnectorPool* pool_;
   int index_;
   io::Reactor* reactor_;
@@ -135,14 +136,14 @@ class PoolConnection final : public io::MqttClientHandler {
   std::unique_ptr<io::MqttClient> client_;
   std::atomic<io::ClientStatus> status_{io::ClientStatus::kConnecting};
   std::vector<io::SubscriptionRequest> subscriptions_;
-  std::vector<SourceRoute> routes_;      // sources whose messages may arrive here
+  std::vector<SourceRoute> routes_;  // sources whose messages may arrive here
 
   SinkQueue queue_;
   InflightTable inflight_;
   int64_t backlog_counted_ = 0;
   io::Reactor::TimerId sweep_timer_ = 0;  // the armed sweep (0: none; ids start at 1)
   bool stopping_ = false;
-  bool handed_over_ = false;           // after HandOver: messages go on to handed_to_
+  bool handed_over_ = false;  // after HandOver: messages go on to handed_to_
   ConnectorPool* handed_to_ = nullptr;
 };
 

@@ -35,9 +35,12 @@ int64_t WallMs(broker::TimePoint at, broker::TimePoint now, int64_t now_ms) {
 
 int ProtoVer(codec::ProtocolVersion v) {
   switch (v) {
-    case codec::ProtocolVersion::kV31: return 3;
-    case codec::ProtocolVersion::kV311: return 4;
-    case codec::ProtocolVersion::kV5: return 5;
+    case codec::ProtocolVersion::kV31:
+      return 3;
+    case codec::ProtocolVersion::kV311:
+      return 4;
+    case codec::ProtocolVersion::kV5:
+      return 5;
   }
   return 4;
 }

@@ -23,9 +23,9 @@
 namespace mqb::engine::bridge {
 
 struct InflightEntry {
-  uint16_t packet_id = 0;     // 0: free slot
-  bool retried = false;       // this message was queued again before (retried.* counters)
-  uint32_t out = 0;           // index into batch->outs
+  uint16_t packet_id = 0;  // 0: free slot
+  bool retried = false;    // this message was queued again before (retried.* counters)
+  uint32_t out = 0;        // index into batch->outs
   BatchRef batch;
   std::chrono::steady_clock::time_point enqueued;
 };

@@ -26,13 +26,13 @@
 // Thread-safety: Submit from the collector thread only; Wait and SetPlan from the owning thread.
 #pragma once
 
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/flow_graph.h>
+
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <vector>
-
-#include <tbb/enumerable_thread_specific.h>
-#include <tbb/flow_graph.h>
 
 #include "engine/bridge/batch.h"
 #include "engine/bridge/collector.h"
@@ -46,8 +46,8 @@ struct Worker;
 
 class Pipeline {
  public:
-  // `pools[i]` is the pool of plan.connectors[i] (null where that is null); `broker` may be null (no embedded broker:
-  // republish outputs are dropped and counted as failed).
+  // `pools[i]` is the pool of plan.connectors[i] (null where that is null); `broker` may be null
+  // (no embedded broker: republish outputs are dropped and counted as failed).
   Pipeline(std::shared_ptr<const Plan> plan, std::vector<ConnectorPool*> pools,
            broker::Broker* broker, BatchPool* pool,
            std::function<void(const EventBatch&)> on_dispatched);
@@ -78,8 +78,8 @@ class Pipeline {
   BatchPool* batch_pool_;
   std::function<void(const EventBatch&)> on_dispatched_;
   std::vector<std::vector<std::vector<uint32_t>>> per_conn_;  // dispatcher scratch
-  std::atomic<int64_t> in_graph_{0};   // batches submitted to the graph and not dispatched yet
-  uint64_t next_graph_seq_ = 0;        // sequencer numbers (graph batches only; submit thread)
+  std::atomic<int64_t> in_graph_{0};  // batches submitted to the graph and not dispatched yet
+  uint64_t next_graph_seq_ = 0;       // sequencer numbers (graph batches only; submit thread)
   std::unique_ptr<tbb::enumerable_thread_specific<Worker>> workers_;
   tbb::flow::graph graph_;
   tbb::flow::function_node<BatchRef, BatchRef> evaluate_;

@@ -157,8 +157,8 @@ Result<std::shared_ptr<const Plan>, std::string> Plan::Build(
           }
           const std::string at =
               r.line > 0 ? config.path + ":" + std::to_string(r.line) + ": " : std::string();
-          return Err(at + "rules." + name + ".sql: FROM \"" + from + "\" names no event (" +
-                     known + ", or their $events/<group>/<name> forms)");
+          return Err(at + "rules." + name + ".sql: FROM \"" + from + "\" names no event (" + known +
+                     ", or their $events/<group>/<name> forms)");
         }
         events |= mask;
       }

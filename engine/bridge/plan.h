@@ -35,12 +35,12 @@ namespace mqb::engine::bridge {
 
 struct SinkPlan {
   std::string name;
-  int connector = -1;            // index into Plan::connectors, -1: connector disabled
+  int connector = -1;  // index into Plan::connectors, -1: connector disabled
   bool enable = true;
   rules::Template topic, qos, retain, payload;
-  bool has_payload = false;      // unset: the rule output as JSON
-  int qos_literal = -1;          // 0..2, or -1: from the qos template
-  int retain_literal = -1;       // 0/1, or -1: from the retain template
+  bool has_payload = false;  // unset: the rule output as JSON
+  int qos_literal = -1;      // 0..2, or -1: from the qos template
+  int retain_literal = -1;   // 0/1, or -1: from the retain template
   Duration request_ttl{45'000};
   uint64_t max_buffer_bytes = 256ull << 20;
   ResourceMetrics* metrics = nullptr;
@@ -48,7 +48,7 @@ struct SinkPlan {
 
 struct RuleActionPlan {
   RuleActionConfig::Kind kind = RuleActionConfig::Kind::kMqtt;
-  int sink = -1;                 // kMqtt: index into Plan::sinks
+  int sink = -1;  // kMqtt: index into Plan::sinks
   // kRepublish:
   rules::Template topic, qos, retain, payload;
   std::vector<std::pair<std::string, rules::Template>> user_properties;
@@ -63,15 +63,15 @@ struct RulePlan {
 
 struct SourcePlan {
   std::string name;
-  int id = -1;                   // stable id (SourceIds) carried by the source's events
-  std::string hookpoint;         // "$bridges/mqtt:<name>"
+  int id = -1;            // stable id (SourceIds) carried by the source's events
+  std::string hookpoint;  // "$bridges/mqtt:<name>"
   int connector = -1;
-  std::string topic;             // as configured (may be $share/g/f)
-  std::string filter;            // the filter messages are matched against ($share/g/ stripped)
+  std::string topic;   // as configured (may be $share/g/f)
+  std::string filter;  // the filter messages are matched against ($share/g/ stripped)
   bool shared = false;
   int qos = 1;
   bool no_local = false, retain_as_published = true;
-  std::vector<int> rules;        // rules whose FROM names the hookpoint
+  std::vector<int> rules;  // rules whose FROM names the hookpoint
   ResourceMetrics* metrics = nullptr;
 };
 
@@ -91,19 +91,19 @@ using SourceIds = StableIds;
 using ConnectorSlots = StableIds;
 
 struct Plan {
-  std::shared_ptr<const Config> config;      // what the plan was built from
+  std::shared_ptr<const Config> config;  // what the plan was built from
   std::string node;
   std::vector<const ConnectorConfig*> connectors;
   std::vector<SinkPlan> sinks;
   std::vector<SourcePlan> sources;
-  std::vector<int> source_by_id;             // stable id -> index into sources, -1: none
+  std::vector<int> source_by_id;  // stable id -> index into sources, -1: none
   std::vector<RulePlan> rules;
-  std::vector<int> local_rules;              // rules with at least one topic FROM entry
-  std::vector<std::string> local_filters;    // all those topic filters (WantsTopic)
+  std::vector<int> local_rules;            // rules with at least one topic FROM entry
+  std::vector<std::string> local_filters;  // all those topic filters (WantsTopic)
   // Rules per broker event type ("$events/..." FROM entries), and the types any rule reads.
   std::array<std::vector<int>, rules::kBrokerEventCount> event_rules;
   uint32_t event_mask = 0;
-  Counter* rules_matched = nullptr;          // the global rules.matched counter
+  Counter* rules_matched = nullptr;  // the global rules.matched counter
   Counter* republish_missing_vars = nullptr;
 
   int ConnectorIndex(const std::string& name) const;

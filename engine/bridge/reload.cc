@@ -3,7 +3,7 @@
 namespace mqb::engine::bridge {
 
 bool SameConnector(ConnectorConfig a, ConnectorConfig b) {
-  a.line = b.line = 0;        // where it is declared does not matter
+  a.line = b.line = 0;  // where it is declared does not matter
   a.description = b.description;
   return a == b;
 }

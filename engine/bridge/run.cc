@@ -6,10 +6,10 @@
 #include <chrono>
 #include <cstdio>
 
-#include "engine/bridge/bridge.h"
 #include "engine/api/api_server.h"
 #include "engine/api/auth_store.h"
 #include "engine/api/management.h"
+#include "engine/bridge/bridge.h"
 #include "engine/config.h"
 #include "engine/managed_config.h"
 
@@ -35,8 +35,8 @@ void Reload(Management& management, const std::string& path, Duration* status_in
   for (const auto& w : cfg->warnings) spdlog::warn("{}", w);
   SetLogLevel(cfg->node.log_level);
   *status_interval = cfg->node.status_log_interval;
-  *next_status = status_interval->count() > 0 ? Clock::now() + *status_interval
-                                              : Clock::time_point::max();
+  *next_status =
+      status_interval->count() > 0 ? Clock::now() + *status_interval : Clock::time_point::max();
   spdlog::info("configuration reloaded from {}", path);
 }
 
@@ -76,10 +76,11 @@ int RunBridge(const std::string& config_path) {
     }
     auth = std::move(opened.value());
     if (!auth->HasUsers() && auth->ApiKeys().empty()) {
-      spdlog::warn("api: no users and no API keys yet: every request but /api/v5/status gets "
-                   "401; add a user with `mqbridge admins add NAME -c {}` or an API key with "
-                   "[api] bootstrap_file",
-                   config_path);
+      spdlog::warn(
+          "api: no users and no API keys yet: every request but /api/v5/status gets "
+          "401; add a user with `mqbridge admins add NAME -c {}` or an API key with "
+          "[api] bootstrap_file",
+          config_path);
     }
   }
 
@@ -119,7 +120,8 @@ int RunBridge(const std::string& config_path) {
                api ? api->port() : 0);
 
   auto next_rates = Clock::now() + std::chrono::seconds(10);
-  auto next_status = status_interval.count() > 0 ? Clock::now() + status_interval : Clock::time_point::max();
+  auto next_status =
+      status_interval.count() > 0 ? Clock::now() + status_interval : Clock::time_point::max();
   for (;;) {
     timespec ts{0, 200'000'000};
     const int sig = sigtimedwait(&set, nullptr, &ts);

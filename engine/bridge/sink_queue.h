@@ -35,7 +35,9 @@ class SinkQueue {
   SinkQueue& operator=(const SinkQueue&) = delete;
 
   // Bytes an entry counts for: topic, payload and properties.
-  static size_t EntryBytes(const OutMsg& m) { return m.topic.len + m.payload.len + m.properties.len; }
+  static size_t EntryBytes(const OutMsg& m) {
+    return m.topic.len + m.payload.len + m.properties.len;
+  }
 
   bool empty() const { return queue_.empty(); }
   size_t size() const { return size_; }
@@ -48,8 +50,14 @@ class SinkQueue {
 
   // The front entry (queue not empty).
   const BatchRef& front_batch() const { return queue_.front().batch; }
-  uint32_t front_out() const { const Chunk& c = queue_.front(); return c.idx[c.head]; }
-  const OutMsg& front_msg() const { const Chunk& c = queue_.front(); return c.batch->outs[c.idx[c.head]]; }
+  uint32_t front_out() const {
+    const Chunk& c = queue_.front();
+    return c.idx[c.head];
+  }
+  const OutMsg& front_msg() const {
+    const Chunk& c = queue_.front();
+    return c.batch->outs[c.idx[c.head]];
+  }
   TimePoint front_enqueued() const { return queue_.front().enqueued; }
   bool front_retried() const { return queue_.front().retried; }
   const SinkPlan& front_sink() const { return front_batch()->plan->sinks[front_msg().action]; }

@@ -17,11 +17,11 @@ Result<std::string, std::string> Slurp(const std::string& path) {
   return ss.str();
 }
 
-std::string Substitute(std::string_view filter, std::string_view client_id,
-                       std::string_view user) {
+std::string Substitute(std::string_view filter, std::string_view client_id, std::string_view user) {
   std::string out;
   for (size_t i = 0; i < filter.size(); ++i) {
-    if (filter[i] == '%' && i + 1 < filter.size() && (filter[i + 1] == 'u' || filter[i + 1] == 'c')) {
+    if (filter[i] == '%' && i + 1 < filter.size() &&
+        (filter[i + 1] == 'u' || filter[i + 1] == 'c')) {
       out += filter[i + 1] == 'u' ? user : client_id;
       ++i;
     } else {
@@ -67,8 +67,9 @@ Result<std::unique_ptr<Authenticator>, std::string> Authenticator::Create(
   return a;
 }
 
-Result<std::unique_ptr<Authenticator>, std::string> Authenticator::FromText(
-    bool allow_anonymous, std::string_view passwd, std::string_view acl) {
+Result<std::unique_ptr<Authenticator>, std::string> Authenticator::FromText(bool allow_anonymous,
+                                                                            std::string_view passwd,
+                                                                            std::string_view acl) {
   auto a = std::unique_ptr<Authenticator>(new Authenticator());
   a->allow_anonymous_ = allow_anonymous;
   if (!passwd.empty()) {
@@ -115,12 +116,16 @@ Result<void, std::string> Authenticator::ParseAcl(std::string_view text,
       return Err(origin + ":" + std::to_string(n) + ": " + why);
     };
     if (filter.empty() || !extra.empty()) {
-      return fail("expected <allow|deny> <all|user:NAME|clientid:NAME> <publish|subscribe|all> <filter>");
+      return fail(
+          "expected <allow|deny> <all|user:NAME|clientid:NAME> <publish|subscribe|all> <filter>");
     }
     Rule r;
-    if (verb == "allow") r.allow = true;
-    else if (verb == "deny") r.allow = false;
-    else return fail("unknown verb '" + verb + "' (allow or deny)");
+    if (verb == "allow")
+      r.allow = true;
+    else if (verb == "deny")
+      r.allow = false;
+    else
+      return fail("unknown verb '" + verb + "' (allow or deny)");
     if (who == "all") {
       r.who = Rule::Who::kAll;
     } else if (who.rfind("user:", 0) == 0 && who.size() > 5) {
@@ -132,12 +137,17 @@ Result<void, std::string> Authenticator::ParseAcl(std::string_view text,
     } else {
       return fail("unknown subject '" + who + "' (all, user:NAME or clientid:NAME)");
     }
-    if (action == "publish") r.actions = static_cast<uint8_t>(AclAction::kPublish);
-    else if (action == "subscribe") r.actions = static_cast<uint8_t>(AclAction::kSubscribe);
-    else if (action == "all") r.actions = 3;
-    else return fail("unknown action '" + action + "' (publish, subscribe or all)");
+    if (action == "publish")
+      r.actions = static_cast<uint8_t>(AclAction::kPublish);
+    else if (action == "subscribe")
+      r.actions = static_cast<uint8_t>(AclAction::kSubscribe);
+    else if (action == "all")
+      r.actions = 3;
+    else
+      return fail("unknown action '" + action + "' (publish, subscribe or all)");
     std::string probe = Substitute(filter, "c", "u");
-    if (!codec::ValidateTopicFilter(probe).ok()) return fail("invalid topic filter '" + filter + "'");
+    if (!codec::ValidateTopicFilter(probe).ok())
+      return fail("invalid topic filter '" + filter + "'");
     r.filter = filter;
     rules_.push_back(std::move(r));
   }
@@ -145,8 +155,7 @@ Result<void, std::string> Authenticator::ParseAcl(std::string_view text,
 }
 
 codec::ReasonCode Authenticator::Authenticate(
-    std::optional<std::string_view> user,
-    std::optional<std::span<const uint8_t>> password) const {
+    std::optional<std::string_view> user, std::optional<std::span<const uint8_t>> password) const {
   if (!user.has_value()) {
     return allow_anonymous_ ? codec::ReasonCode::kSuccess : codec::ReasonCode::kNotAuthorized;
   }

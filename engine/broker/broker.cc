@@ -18,19 +18,18 @@ BrokerOptions MakeBrokerOptions(const BrokerConfig& config) {
   o.allow_anonymous = config.allow_anonymous;
   o.password_file = config.password_file;
   o.acl_file = config.acl_file;
-  o.max_packet_size = static_cast<uint32_t>(
-      std::min<uint64_t>(config.max_packet_size, codec::kMaxPacketSize));
+  o.max_packet_size =
+      static_cast<uint32_t>(std::min<uint64_t>(config.max_packet_size, codec::kMaxPacketSize));
   o.max_inflight = static_cast<uint16_t>(std::clamp(config.max_inflight, 1, 65535));
-  o.max_queued_messages = static_cast<uint32_t>(std::min<uint64_t>(config.max_queued_messages,
-                                                                   UINT32_MAX));
+  o.max_queued_messages =
+      static_cast<uint32_t>(std::min<uint64_t>(config.max_queued_messages, UINT32_MAX));
   o.session_expiry_max = static_cast<uint32_t>(
       std::min<int64_t>(config.session_expiry_max.count() / 1000, UINT32_MAX));
-  o.max_keepalive = static_cast<uint16_t>(
-      std::clamp<int64_t>(config.max_keepalive.count() / 1000, 1, 65535));
+  o.max_keepalive =
+      static_cast<uint16_t>(std::clamp<int64_t>(config.max_keepalive.count() / 1000, 1, 65535));
   o.connect_timeout = config.connect_timeout;
   o.receive_maximum = static_cast<uint16_t>(std::clamp(config.receive_maximum, 1, 65535));
-  o.topic_alias_maximum =
-      static_cast<uint16_t>(std::clamp(config.topic_alias_maximum, 0, 65535));
+  o.topic_alias_maximum = static_cast<uint16_t>(std::clamp(config.topic_alias_maximum, 0, 65535));
   o.outbound_topic_aliases =
       static_cast<uint16_t>(std::clamp(config.outbound_topic_aliases, 0, 65535));
   o.queue_qos0_offline = config.queue_qos0_offline;
@@ -79,7 +78,7 @@ class Broker::Conn : public io::ConnectionHandler, public Transport {
     conn_ = &connection;
     broker_->EnterCore();
     client_ = broker_->core_->Accept(this, AddressName(connection.fd()), Clock::now(),
-                                           AddressName(connection.fd(), true));
+                                     AddressName(connection.fd(), true));
     broker_->LeaveCore();
   }
   void OnData(io::Connection&, std::span<const uint8_t> data) override {
@@ -208,13 +207,13 @@ Result<std::unique_ptr<Broker>, std::string> Broker::Start(
       t.ca_file = l.ssl.cacertfile;
       t.verify_peer = l.ssl.verify_peer;
       auto ctx = io::TlsContext::CreateServer(t);
-      if (!ctx.ok()) return Err("broker listener " + l.host + ":" + std::to_string(l.port) +
-                                ": " + ctx.error());
+      if (!ctx.ok())
+        return Err("broker listener " + l.host + ":" + std::to_string(l.port) + ": " + ctx.error());
       tls = std::move(ctx).value();
     }
     Broker* self = b.get();
-    auto listener = io::Listener::Listen(
-        *b->reactor_, l.host, l.port, [self, tls](io::ConnectionOptions& o) {
+    auto listener =
+        io::Listener::Listen(*b->reactor_, l.host, l.port, [self, tls](io::ConnectionOptions& o) {
           o.tls = tls;
           // After a DISCONNECT for a violation the client may still be writing: let it read the
           // DISCONNECT (see ConnectionOptions::close_linger) instead of resetting under it.

@@ -153,13 +153,13 @@ void BrokerCore::HandleConnect(Client& c, const codec::Frame& frame, TimePoint n
   bool expiry_changed = false;
   if (v5) {
     expiry = k.properties.GetInteger(PropertyId::kSessionExpiryInterval).value_or(0);
-    c.receive_maximum = static_cast<uint16_t>(
-        k.properties.GetInteger(PropertyId::kReceiveMaximum).value_or(65535));
+    c.receive_maximum =
+        static_cast<uint16_t>(k.properties.GetInteger(PropertyId::kReceiveMaximum).value_or(65535));
     c.maximum_packet_size = k.properties.GetInteger(PropertyId::kMaximumPacketSize).value_or(0);
     c.topic_aliases.assign(options_.topic_alias_maximum, std::string());
-    c.out_alias_max = static_cast<uint16_t>(std::min<uint32_t>(
-        options_.outbound_topic_aliases,
-        k.properties.GetInteger(PropertyId::kTopicAliasMaximum).value_or(0)));
+    c.out_alias_max = static_cast<uint16_t>(
+        std::min<uint32_t>(options_.outbound_topic_aliases,
+                           k.properties.GetInteger(PropertyId::kTopicAliasMaximum).value_or(0)));
   } else {
     expiry = k.clean_start ? 0 : 0xFFFFFFFFu;
   }
@@ -245,7 +245,8 @@ void BrokerCore::HandleDisconnect(Client& c, const codec::Disconnect& d, TimePoi
         ProtocolError(c, ReasonCode::kProtocolError, now);  // [MQTT-3.14.2-2]
         return;
       }
-      if (c.session != nullptr) c.session->expiry_interval = std::min(*e, options_.session_expiry_max);
+      if (c.session != nullptr)
+        c.session->expiry_interval = std::min(*e, options_.session_expiry_max);
     }
     c.closing_with_will = d.reason_code == ReasonCode::kDisconnectWithWillMessage;
   }

@@ -130,7 +130,8 @@ void BrokerCore::SendDisconnect(Client& c, ReasonCode rc) {
   codec::PropertyWriter w(buf);
   w.AddString(codec::PropertyId::kReasonString, codec::ReasonCodeName(rc));
   auto props = w.Finish(codec::PropertyContext::kDisconnect);
-  if (props.ok() && (c.maximum_packet_size == 0 || c.maximum_packet_size >= 5 + props.value().size_bytes())) {
+  if (props.ok() &&
+      (c.maximum_packet_size == 0 || c.maximum_packet_size >= 5 + props.value().size_bytes())) {
     d.properties = props.value();
   }
   Send(c, d);
@@ -179,7 +180,8 @@ void BrokerCore::EndSession(Session* s, TimePoint now) {
 void BrokerCore::Tick(TimePoint now) {
   std::vector<Client*> victims;
   for (Client* c : clients_) {
-    if (c->state == Client::State::kAwaitConnect && now - c->accepted_at > options_.connect_timeout) {
+    if (c->state == Client::State::kAwaitConnect &&
+        now - c->accepted_at > options_.connect_timeout) {
       ++counters_.connect_timeouts;
       victims.push_back(c);
     } else if (c->state == Client::State::kConnected && c->keep_alive != 0 &&

@@ -67,8 +67,8 @@ void BrokerCore::HandlePublish(Client& c, codec::Publish& p, TimePoint now) {
     }
   }
   bool acl_rule = false;
-  const bool allowed = auth_ == nullptr ||
-                       auth_->Allowed(AclAction::kPublish, c.client_id, c.username, topic, &acl_rule);
+  const bool allowed = auth_ == nullptr || auth_->Allowed(AclAction::kPublish, c.client_id,
+                                                          c.username, topic, &acl_rule);
   EmitAuthz(c, topic, false, allowed, acl_rule, now);
   if (!allowed) {
     ++counters_.dropped_not_authorized;
@@ -130,8 +130,8 @@ void BrokerCore::HandlePuback(Client& c, const codec::Puback& a, TimePoint now) 
   Session& s = *c.session;
   for (auto it = s.inflight.begin(); it != s.inflight.end(); ++it) {
     if (it->packet_id == a.packet_id && it->delivery.qos == QoS::kAtLeastOnce) {
-      EmitDelivery(rules::BrokerEventType::kMessageAcked, s, it->delivery, false, {},
-                   a.properties, now);
+      EmitDelivery(rules::BrokerEventType::kMessageAcked, s, it->delivery, false, {}, a.properties,
+                   now);
       s.inflight.erase(it);
       Drain(s, now);
       return;
@@ -156,8 +156,8 @@ void BrokerCore::HandlePubrec(Client& c, const codec::Pubrec& r, TimePoint now) 
     return;
   }
   Send(c, MakeAck<codec::Pubrel>(r.packet_id, c.version == ProtocolVersion::kV5
-                                                   ? ReasonCode::kPacketIdentifierNotFound
-                                                   : ReasonCode::kSuccess));
+                                                  ? ReasonCode::kPacketIdentifierNotFound
+                                                  : ReasonCode::kSuccess));
 }
 
 void BrokerCore::HandlePubrel(Client& c, const codec::Pubrel& r) {

@@ -222,12 +222,16 @@ BrokerCore::SendResult BrokerCore::SendPublish(Client& c, const Delivery& d, uin
     if (alias != 0) w.AddInteger(PropertyId::kTopicAlias, alias);
     if (m.has_expiry) {
       auto left = std::chrono::ceil<std::chrono::seconds>(m.expires_at - now).count();
-      w.AddInteger(PropertyId::kMessageExpiryInterval, static_cast<uint32_t>(std::max<int64_t>(left, 1)));
+      w.AddInteger(PropertyId::kMessageExpiryInterval,
+                   static_cast<uint32_t>(std::max<int64_t>(left, 1)));
     }
-    for (uint8_t i = 0; i < d.id_count; ++i) w.AddInteger(PropertyId::kSubscriptionIdentifier, d.ids[i]);
+    for (uint8_t i = 0; i < d.id_count; ++i)
+      w.AddInteger(PropertyId::kSubscriptionIdentifier, d.ids[i]);
     size_t n = w.size();
-    std::copy(m.properties.begin(), m.properties.end(), c.props_scratch.begin() + static_cast<ptrdiff_t>(n));
-    p.properties = codec::Properties::FromValidated({c.props_scratch.data(), n + m.properties.size()});
+    std::copy(m.properties.begin(), m.properties.end(),
+              c.props_scratch.begin() + static_cast<ptrdiff_t>(n));
+    p.properties =
+        codec::Properties::FromValidated({c.props_scratch.data(), n + m.properties.size()});
   }
   auto head_size = codec::HeadSize(p, c.version);
   if (!head_size.ok()) return SendResult::kTooLarge;
@@ -237,8 +241,9 @@ BrokerCore::SendResult BrokerCore::SendPublish(Client& c, const Delivery& d, uin
   if (c.scratch.size() < head_size.value()) c.scratch.resize(head_size.value());
   auto parts = codec::EncodeParts(p, c.version, c.scratch);
   if (!parts.ok()) return SendResult::kTooLarge;
-  iovec iov[2] = {{const_cast<uint8_t*>(parts.value().head.data()), parts.value().head.size()},
-                  {const_cast<uint8_t*>(parts.value().payload.data()), parts.value().payload.size()}};
+  iovec iov[2] = {
+      {const_cast<uint8_t*>(parts.value().head.data()), parts.value().head.size()},
+      {const_cast<uint8_t*>(parts.value().payload.data()), parts.value().payload.size()}};
   if (!c.transport->Write({iov, parts.value().payload.empty() ? 1u : 2u})) {
     return SendResult::kWouldBlock;
   }

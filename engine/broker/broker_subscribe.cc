@@ -43,9 +43,8 @@ void BrokerCore::HandleSubscribe(Client& c, const codec::Subscribe& sub, TimePoi
   for (codec::Subscription item : sub.subscriptions) {
     SplitFilter f = Split(item.filter);
     bool acl_rule = false;
-    const bool allowed =
-        auth_ == nullptr ||
-        auth_->Allowed(AclAction::kSubscribe, c.client_id, c.username, f.filter, &acl_rule);
+    const bool allowed = auth_ == nullptr || auth_->Allowed(AclAction::kSubscribe, c.client_id,
+                                                            c.username, f.filter, &acl_rule);
     EmitAuthz(c, item.filter, true, allowed, acl_rule, now);
     if (!allowed) {
       if (c.version == ProtocolVersion::kV31) {
@@ -107,8 +106,8 @@ void BrokerCore::HandleUnsubscribe(Client& c, const codec::Unsubscribe& u, TimeP
       EmitSubscription(c, false, full, it->second.options.qos, u.properties, now);
       s.subscriptions.erase(it);
     }
-    codes.push_back(static_cast<uint8_t>(removed ? ReasonCode::kSuccess
-                                                 : ReasonCode::kNoSubscriptionExisted));
+    codes.push_back(
+        static_cast<uint8_t>(removed ? ReasonCode::kSuccess : ReasonCode::kNoSubscriptionExisted));
   }
   codec::Unsuback ack;
   ack.packet_id = u.packet_id;

@@ -32,14 +32,14 @@
 namespace mqb::engine::broker {
 
 struct InboundMessage {
-  std::string_view topic;             // valid during the call; message->topic lives longer
-  std::span<const uint8_t> payload;   // ditto
-  MessageRef message;                 // keep this to use topic/payload/properties later
+  std::string_view topic;            // valid during the call; message->topic lives longer
+  std::span<const uint8_t> payload;  // ditto
+  MessageRef message;                // keep this to use topic/payload/properties later
   codec::QoS qos = codec::QoS::kAtMostOnce;
   bool retain = false;
   std::string_view client_id;
-  std::string_view username;          // empty if none
-  std::string_view peer;              // "ip:port"
+  std::string_view username;  // empty if none
+  std::string_view peer;      // "ip:port"
   codec::ProtocolVersion version = codec::ProtocolVersion::kV311;
   // 5.0 properties as forwarded (user properties, content type, response topic, ...); the
   // Message Expiry Interval is in message->expires_at.
@@ -66,9 +66,9 @@ struct BrokerEvent {
   std::string_view reason;
   // authz_complete, session_(un)subscribed: the topic or filter; authz: action and result.
   std::string_view topic;
-  bool subscribe = false;        // authz: the action is subscribe (else publish)
-  bool allowed = true;           // authz: result
-  bool acl_rule = false;         // authz: an ACL rule decided (else the default)
+  bool subscribe = false;                    // authz: the action is subscribe (else publish)
+  bool allowed = true;                       // authz: result
+  bool acl_rule = false;                     // authz: an ACL rule decided (else the default)
   codec::QoS qos = codec::QoS::kAtMostOnce;  // subscription / delivery QoS
   // Message events: the message (its publisher in message->publisher_*), and the delivery's
   // flags.

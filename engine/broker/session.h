@@ -74,7 +74,7 @@ struct WillMessage {
 struct Client;
 
 struct SessionSubscription {
-  std::string group;  // empty: not shared
+  std::string group;   // empty: not shared
   std::string filter;  // without the $share prefix
   codec::SubscriptionOptions options;
   uint32_t subscription_id = 0;
@@ -82,10 +82,10 @@ struct SessionSubscription {
 
 struct Session {
   std::string client_id;
-  uint64_t id = 0;                  // unique per session object (no_local, logs)
-  Client* client = nullptr;         // attached connection, or nullptr while offline
-  uint32_t expiry_interval = 0;     // seconds after disconnect; 0xFFFFFFFF: never
-  TimePoint expires_at{};           // valid while offline
+  uint64_t id = 0;               // unique per session object (no_local, logs)
+  Client* client = nullptr;      // attached connection, or nullptr while offline
+  uint32_t expiry_interval = 0;  // seconds after disconnect; 0xFFFFFFFF: never
+  TimePoint expires_at{};        // valid while offline
   std::map<std::string, SessionSubscription> subscriptions;  // by full filter as subscribed
   std::vector<Inflight> inflight;
   std::deque<Delivery> queue;
@@ -108,7 +108,7 @@ struct Client {
   enum class State { kAwaitConnect, kConnected, kClosed };
   Transport* transport = nullptr;
   std::string peer;
-  std::string sockname;             // the listener end, "ip:port"
+  std::string sockname;  // the listener end, "ip:port"
   State state = State::kAwaitConnect;
   codec::ProtocolVersion version = codec::ProtocolVersion::kV311;
   codec::Framer framer;
@@ -117,18 +117,18 @@ struct Client {
   std::string username;
   bool has_username = false;
   TimePoint accepted_at{};
-  TimePoint connected_at{};         // when CONNECT was accepted
+  TimePoint connected_at{};  // when CONNECT was accepted
   // Why the connection ends, for client_disconnected (EMQX's reason names); the peer closing
   // the socket unless something else said first.
   const char* disconnect_reason = "tcp_closed";
   // From CONNECT, for the connection events.
   bool clean_start = true, is_bridge = false;
-  uint32_t expiry_requested = 0;    // Session Expiry Interval asked for, seconds
+  uint32_t expiry_requested = 0;  // Session Expiry Interval asked for, seconds
   TimePoint last_received{};
-  uint16_t keep_alive = 0;          // seconds, as granted
+  uint16_t keep_alive = 0;  // seconds, as granted
   // Limits the client set in CONNECT (5.0).
   uint16_t receive_maximum = 65535;
-  uint32_t maximum_packet_size = 0;  // 0: none
+  uint32_t maximum_packet_size = 0;        // 0: none
   std::vector<std::string> topic_aliases;  // inbound alias -> topic (index alias-1)
   // Outbound topic aliases (5.0): topic -> alias this connection has been told, at most
   // out_alias_max (the lower of the client's Topic Alias Maximum and ours); assigned first come,
@@ -137,7 +137,7 @@ struct Client {
   std::unordered_map<std::string, uint16_t, TopicHash, std::equal_to<>> out_aliases;
   bool session_expiry_zero_at_connect = false;
   std::optional<WillMessage> will;
-  bool closing_with_will = true;     // false after a normal DISCONNECT
+  bool closing_with_will = true;       // false after a normal DISCONNECT
   std::vector<uint8_t> scratch;        // encoding buffer reused for every packet sent
   std::vector<uint8_t> props_scratch;  // outbound PUBLISH properties, reused
 };

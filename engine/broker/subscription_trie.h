@@ -108,7 +108,8 @@ void SubscriptionTrie::MatchFrom(Node* node, std::string_view rest, bool at_end,
   }
   size_t slash = rest.find('/');
   std::string_view level = rest.substr(0, slash);
-  std::string_view next = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  std::string_view next =
+      slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
   bool next_end = slash == std::string_view::npos;
   auto it = node->children.find(level);
   if (it != node->children.end()) MatchFrom(it->second.get(), next, next_end, false, plain, shared);

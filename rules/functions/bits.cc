@@ -22,7 +22,7 @@ using functions::Failed;
 using functions::FnResult;
 
 Result<std::pair<int64_t, int64_t>, EvalError> TwoInts(std::string_view fn,
-                                                      std::span<const Value> args) {
+                                                       std::span<const Value> args) {
   for (int i = 0; i < 2; ++i) {
     if (!args[i].is_int()) {
       return Err(BadType(fn, args[i], "an integer"));
@@ -38,11 +38,11 @@ FnResult Bitnot(std::span<const Value> args, EvalContext&) {
   return Value::Int(~args[0].AsInt());
 }
 
-#define MQB_BIT_OP(Name, sql_name, op)                        \
-  FnResult Name(std::span<const Value> args, EvalContext&) {  \
-    auto p = TwoInts(sql_name, args);                         \
-    if (!p.ok()) return Err(p.error());                       \
-    return Value::Int(p->first op p->second);                 \
+#define MQB_BIT_OP(Name, sql_name, op)                       \
+  FnResult Name(std::span<const Value> args, EvalContext&) { \
+    auto p = TwoInts(sql_name, args);                        \
+    if (!p.ok()) return Err(p.error());                      \
+    return Value::Int(p->first op p->second);                \
   }
 MQB_BIT_OP(BitAnd, "bitand", &)
 MQB_BIT_OP(BitOr, "bitor", |)
@@ -143,9 +143,8 @@ FnResult Subbits(std::span<const Value> args, EvalContext& ctx) {
   }
   const uint64_t begin = static_cast<uint64_t>(start - 1);
   const uint64_t remaining = total - begin;
-  const uint64_t n = (len < 0 || static_cast<uint64_t>(len) > remaining)
-                         ? remaining
-                         : static_cast<uint64_t>(len);
+  const uint64_t n =
+      (len < 0 || static_cast<uint64_t>(len) > remaining) ? remaining : static_cast<uint64_t>(len);
 
   if (type == "bits") {
     size_t bytes = static_cast<size_t>((n + 7) / 8);

@@ -80,8 +80,21 @@ void AppendOffset(std::string* out, int64_t offset, int parts, bool colons) {
   }
 }
 
-enum class Tok { kLiteral, kYear, kMonth, kDay, kHour, kMinute, kSecond, kNano, kMilli, kMicro,
-                 kTz, kTz1, kTz2 };
+enum class Tok {
+  kLiteral,
+  kYear,
+  kMonth,
+  kDay,
+  kHour,
+  kMinute,
+  kSecond,
+  kNano,
+  kMilli,
+  kMicro,
+  kTz,
+  kTz1,
+  kTz2
+};
 
 // Reads one formatter token at the start of `f`; literal runs stop before the next placeholder.
 Tok NextToken(std::string_view* f, std::string_view* literal) {
@@ -90,9 +103,9 @@ Tok NextToken(std::string_view* f, std::string_view* literal) {
     Tok tok;
   };
   static constexpr Spec kSpecs[] = {
-      {"%Y", Tok::kYear},  {"%m", Tok::kMonth},  {"%d", Tok::kDay},    {"%H", Tok::kHour},
-      {"%M", Tok::kMinute}, {"%S", Tok::kSecond}, {"%N", Tok::kNano},   {"%3N", Tok::kMilli},
-      {"%6N", Tok::kMicro}, {"%z", Tok::kTz},     {"%:z", Tok::kTz1},   {"%::z", Tok::kTz2},
+      {"%Y", Tok::kYear},   {"%m", Tok::kMonth},  {"%d", Tok::kDay},  {"%H", Tok::kHour},
+      {"%M", Tok::kMinute}, {"%S", Tok::kSecond}, {"%N", Tok::kNano}, {"%3N", Tok::kMilli},
+      {"%6N", Tok::kMicro}, {"%z", Tok::kTz},     {"%:z", Tok::kTz1}, {"%::z", Tok::kTz2},
   };
   auto match = [&](std::string_view s) -> const Spec* {
     for (const Spec& spec : kSpecs) {
@@ -117,16 +130,28 @@ Tok NextToken(std::string_view* f, std::string_view* literal) {
 
 size_t TokenSize(Tok t, std::string_view literal) {
   switch (t) {
-    case Tok::kLiteral: return literal.size();
-    case Tok::kYear: return 4;
-    case Tok::kMonth: case Tok::kDay: case Tok::kHour: case Tok::kMinute: case Tok::kSecond:
+    case Tok::kLiteral:
+      return literal.size();
+    case Tok::kYear:
+      return 4;
+    case Tok::kMonth:
+    case Tok::kDay:
+    case Tok::kHour:
+    case Tok::kMinute:
+    case Tok::kSecond:
       return 2;
-    case Tok::kNano: return 9;
-    case Tok::kMilli: return 3;
-    case Tok::kMicro: return 6;
-    case Tok::kTz: return 5;
-    case Tok::kTz1: return 6;
-    case Tok::kTz2: return 9;
+    case Tok::kNano:
+      return 9;
+    case Tok::kMilli:
+      return 3;
+    case Tok::kMicro:
+      return 6;
+    case Tok::kTz:
+      return 5;
+    case Tok::kTz1:
+      return 6;
+    case Tok::kTz2:
+      return 9;
   }
   return 0;
 }
@@ -143,20 +168,28 @@ std::optional<TimeUnit> ParseTimeUnit(std::string_view name) {
 
 int64_t UnitsPerSecond(TimeUnit unit) {
   switch (unit) {
-    case TimeUnit::kSecond: return 1;
-    case TimeUnit::kMillisecond: return 1000;
-    case TimeUnit::kMicrosecond: return 1000000;
-    case TimeUnit::kNanosecond: return 1000000000;
+    case TimeUnit::kSecond:
+      return 1;
+    case TimeUnit::kMillisecond:
+      return 1000;
+    case TimeUnit::kMicrosecond:
+      return 1000000;
+    case TimeUnit::kNanosecond:
+      return 1000000000;
   }
   return 1;
 }
 
 int FractionDigits(TimeUnit unit) {
   switch (unit) {
-    case TimeUnit::kSecond: return 0;
-    case TimeUnit::kMillisecond: return 3;
-    case TimeUnit::kMicrosecond: return 6;
-    case TimeUnit::kNanosecond: return 9;
+    case TimeUnit::kSecond:
+      return 0;
+    case TimeUnit::kMillisecond:
+      return 3;
+    case TimeUnit::kMicrosecond:
+      return 6;
+    case TimeUnit::kNanosecond:
+      return 9;
   }
   return 0;
 }
@@ -334,8 +367,7 @@ std::optional<int64_t> ParseRfc3339(std::string_view s, TimeUnit unit) {
   int64_t fraction = 0;
   if (!frac.empty()) {
     // "." followed by digits only (list_to_float("0." ++ Digits) must succeed).
-    if (frac[0] != '.' || frac.size() < 2 ||
-        frac.substr(1).find('.') != std::string_view::npos) {
+    if (frac[0] != '.' || frac.size() < 2 || frac.substr(1).find('.') != std::string_view::npos) {
       return std::nullopt;
     }
     if (unit != TimeUnit::kSecond) {
@@ -384,17 +416,38 @@ bool FormatDate(int64_t time, TimeUnit unit, int64_t offset_seconds, std::string
       continue;
     }
     switch (tok) {
-      case Tok::kLiteral: out->append(literal); break;
-      case Tok::kYear: Pad(out, c.year, 4); break;
-      case Tok::kMonth: Pad(out, c.month, 2); break;
-      case Tok::kDay: Pad(out, c.day, 2); break;
-      case Tok::kHour: Pad(out, c.hour, 2); break;
-      case Tok::kMinute: Pad(out, c.minute, 2); break;
-      case Tok::kSecond: Pad(out, c.second, 2); break;
-      case Tok::kMilli: Pad(out, sub(1000), 3); break;
-      case Tok::kMicro: Pad(out, sub(1000000), 6); break;
-      case Tok::kNano: Pad(out, sub(1000000000), 9); break;
-      default: break;
+      case Tok::kLiteral:
+        out->append(literal);
+        break;
+      case Tok::kYear:
+        Pad(out, c.year, 4);
+        break;
+      case Tok::kMonth:
+        Pad(out, c.month, 2);
+        break;
+      case Tok::kDay:
+        Pad(out, c.day, 2);
+        break;
+      case Tok::kHour:
+        Pad(out, c.hour, 2);
+        break;
+      case Tok::kMinute:
+        Pad(out, c.minute, 2);
+        break;
+      case Tok::kSecond:
+        Pad(out, c.second, 2);
+        break;
+      case Tok::kMilli:
+        Pad(out, sub(1000), 3);
+        break;
+      case Tok::kMicro:
+        Pad(out, sub(1000000), 6);
+        break;
+      case Tok::kNano:
+        Pad(out, sub(1000000000), 9);
+        break;
+      default:
+        break;
     }
   }
   return true;
@@ -418,8 +471,11 @@ std::optional<int64_t> ParseFormattedDate(std::string_view input, std::string_vi
     input.remove_prefix(size);
     int idx = -1;
     switch (tok) {
-      case Tok::kLiteral: continue;  // EMQX skips literal bytes without comparing them
-      case Tok::kTz: case Tok::kTz1: case Tok::kTz2: {
+      case Tok::kLiteral:
+        continue;  // EMQX skips literal bytes without comparing them
+      case Tok::kTz:
+      case Tok::kTz1:
+      case Tok::kTz2: {
         auto off = ParseOffset(piece);
         if (!off) {
           *error = "bad_time_offset";
@@ -428,15 +484,33 @@ std::optional<int64_t> ParseFormattedDate(std::string_view input, std::string_vi
         parsed_offset = *off;
         continue;
       }
-      case Tok::kYear: idx = kY; break;
-      case Tok::kMonth: idx = kMo; break;
-      case Tok::kDay: idx = kD; break;
-      case Tok::kHour: idx = kH; break;
-      case Tok::kMinute: idx = kMi; break;
-      case Tok::kSecond: idx = kS; break;
-      case Tok::kMilli: idx = kMs; break;
-      case Tok::kMicro: idx = kUs; break;
-      case Tok::kNano: idx = kNs; break;
+      case Tok::kYear:
+        idx = kY;
+        break;
+      case Tok::kMonth:
+        idx = kMo;
+        break;
+      case Tok::kDay:
+        idx = kD;
+        break;
+      case Tok::kHour:
+        idx = kH;
+        break;
+      case Tok::kMinute:
+        idx = kMi;
+        break;
+      case Tok::kSecond:
+        idx = kS;
+        break;
+      case Tok::kMilli:
+        idx = kMs;
+        break;
+      case Tok::kMicro:
+        idx = kUs;
+        break;
+      case Tok::kNano:
+        idx = kNs;
+        break;
     }
     auto v = WholeInteger(piece);
     if (!v) {
@@ -457,9 +531,9 @@ std::optional<int64_t> ParseFormattedDate(std::string_view input, std::string_vi
     *error = "bad_formatter_or_date";
     return std::nullopt;
   }
-  int64_t secs = DaysFromCivil(part[kY], static_cast<int>(part[kMo]), static_cast<int>(part[kD])) *
-                     86400 +
-                 part[kH] * 3600 + part[kMi] * 60 + part[kS] - parsed_offset;
+  int64_t secs =
+      DaysFromCivil(part[kY], static_cast<int>(part[kMo]), static_cast<int>(part[kD])) * 86400 +
+      part[kH] * 3600 + part[kMi] * 60 + part[kS] - parsed_offset;
   if (secs < -kSecondsFrom0To1970 || secs >= kSecondsFrom1970To10000) {
     *error = "bad_format";
     return std::nullopt;

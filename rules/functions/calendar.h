@@ -52,8 +52,9 @@ std::optional<int64_t> ParseOffset(std::string_view text);
 // "YYYY-MM-DDTHH:MM:SS[.fff]+hh:mm". Returns false if the date falls outside years 0..9999.
 bool FormatRfc3339(int64_t time, TimeUnit unit, int64_t offset_seconds, std::string* out);
 
-// calendar:rfc3339_to_system_time(S, [{unit, Unit}]): "YYYY-MM-DD[T|t| ]HH:MM:SS[.frac](Z|z|+hh:mm)".
-// Fractions are rounded to the unit (ignored for seconds). nullopt if malformed or out of range.
+// calendar:rfc3339_to_system_time(S, [{unit, Unit}]): "YYYY-MM-DD[T|t|
+// ]HH:MM:SS[.frac](Z|z|+hh:mm)". Fractions are rounded to the unit (ignored for seconds). nullopt
+// if malformed or out of range.
 std::optional<int64_t> ParseRfc3339(std::string_view text, TimeUnit unit);
 
 // format_date: renders `time` (in `unit`) shifted by `offset_seconds` with the EMQX placeholders

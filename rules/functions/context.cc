@@ -53,9 +53,8 @@ FnResult Topic(std::span<const Value> args, EvalContext& ctx) {
   for (int64_t level = 1;; ++level) {
     size_t slash = t.find('/', start);
     if (level == n) {
-      return Value::StringRef(t.substr(start, slash == std::string_view::npos
-                                                  ? std::string_view::npos
-                                                  : slash - start));
+      return Value::StringRef(t.substr(
+          start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
     }
     if (slash == std::string_view::npos) {
       return Err(BadArg("topic", "the topic has fewer levels"));

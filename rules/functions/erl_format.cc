@@ -17,8 +17,8 @@ void AppendInt(int64_t v, std::string* out) {
 
 bool PrintableBinary(std::string_view s) {
   for (unsigned char c : s) {
-    if ((c < 0x20 || c >= 0x7F) && c != '\n' && c != '\r' && c != '\t' && c != '\v' &&
-        c != '\b' && c != '\f' && c != 0x1B) {
+    if ((c < 0x20 || c >= 0x7F) && c != '\n' && c != '\r' && c != '\t' && c != '\v' && c != '\b' &&
+        c != '\f' && c != 0x1B) {
       return false;
     }
   }
@@ -31,16 +31,35 @@ void AppendErlBinary(std::string_view s, std::string* out) {
     out->push_back('"');
     for (char c : s) {
       switch (c) {
-        case '"': out->append("\\\""); break;
-        case '\\': out->append("\\\\"); break;
-        case '\n': out->append("\\n"); break;
-        case '\r': out->append("\\r"); break;
-        case '\t': out->append("\\t"); break;
-        case '\v': out->append("\\v"); break;
-        case '\b': out->append("\\b"); break;
-        case '\f': out->append("\\f"); break;
-        case 0x1B: out->append("\\e"); break;
-        default: out->push_back(c);
+        case '"':
+          out->append("\\\"");
+          break;
+        case '\\':
+          out->append("\\\\");
+          break;
+        case '\n':
+          out->append("\\n");
+          break;
+        case '\r':
+          out->append("\\r");
+          break;
+        case '\t':
+          out->append("\\t");
+          break;
+        case '\v':
+          out->append("\\v");
+          break;
+        case '\b':
+          out->append("\\b");
+          break;
+        case '\f':
+          out->append("\\f");
+          break;
+        case 0x1B:
+          out->append("\\e");
+          break;
+        default:
+          out->push_back(c);
       }
     }
     out->push_back('"');
@@ -122,12 +141,24 @@ void AppendErlFloat(double d, std::string* out) {
 
 void AppendErlTerm(const Value& v, bool spaced, std::string* out) {
   switch (v.type()) {
-    case Value::Type::kUndefined: out->append("undefined"); return;
-    case Value::Type::kNull: out->append("null"); return;
-    case Value::Type::kBool: out->append(v.AsBool() ? "true" : "false"); return;
-    case Value::Type::kInt: AppendInt(v.AsInt(), out); return;
-    case Value::Type::kFloat: AppendErlFloat(v.AsFloat(), out); return;
-    case Value::Type::kString: AppendErlBinary(v.AsString(), out); return;
+    case Value::Type::kUndefined:
+      out->append("undefined");
+      return;
+    case Value::Type::kNull:
+      out->append("null");
+      return;
+    case Value::Type::kBool:
+      out->append(v.AsBool() ? "true" : "false");
+      return;
+    case Value::Type::kInt:
+      AppendInt(v.AsInt(), out);
+      return;
+    case Value::Type::kFloat:
+      AppendErlFloat(v.AsFloat(), out);
+      return;
+    case Value::Type::kString:
+      AppendErlBinary(v.AsString(), out);
+      return;
     case Value::Type::kArray: {
       out->push_back('[');
       bool first = true;
@@ -253,8 +284,12 @@ Result<void, EvalError> ErlFormat(std::string_view fmt, std::span<const Value> a
     const char control = fmt[i];
     text.clear();
     switch (control) {
-      case '~': text = "~"; break;
-      case 'n': text = "\n"; break;
+      case '~':
+        text = "~";
+        break;
+      case 'n':
+        text = "\n";
+        break;
       case 'i':
         if (take() == nullptr) return Err(FormatError("too few arguments"));
         continue;

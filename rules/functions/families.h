@@ -6,8 +6,8 @@
 //                                    payload contains_topic contains_topic_match null coalesce
 //                                    coalesce_ne
 //   math          math.cc            abs acos ... tanh, power, round, fmod, ...
-//   bits          bits.cc            bitnot bitand bitor bitxor bitsl bitsr bitsize bytesize subbits
-//   conversion    conversion.cc      str str_utf8 str_utf16_le bool int float float2str map
+//   bits          bits.cc            bitnot bitand bitor bitxor bitsl bitsr bitsize bytesize
+//   subbits conversion    conversion.cc      str str_utf8 str_utf16_le bool int float float2str map
 //                                    bin2hexstr hexstr2bin sqlserver_bin2hexstr
 //   type_tests    type_tests.cc      is_null is_null_var is_not_null ... is_empty
 //   string        string.cc          lower upper trim ... regex_* ..., and jq from jq.cc

@@ -62,8 +62,7 @@ size_t Digest(std::string_view alg, std::string_view data, unsigned char* out) {
   return 0;
 }
 
-FnResult HexDigest(std::string_view fn, std::string_view alg, const Value& data,
-                   EvalContext& ctx) {
+FnResult HexDigest(std::string_view fn, std::string_view alg, const Value& data, EvalContext& ctx) {
   if (!data.is_string()) return Err(BadType(fn, data, "a binary"));
   unsigned char digest[64];
   size_t n = Digest(alg, data.AsString(), digest);

@@ -35,8 +35,8 @@ size_t SplitPath(std::string_view path, Arena& arena, std::string_view** keys_ou
   size_t k = 0, start = 0;
   while (true) {
     size_t dot = path.find('.', start);
-    keys[k++] = path.substr(start, dot == std::string_view::npos ? std::string_view::npos
-                                                                 : dot - start);
+    keys[k++] =
+        path.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
     if (dot == std::string_view::npos) break;
     start = dot + 1;
   }

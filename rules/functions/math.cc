@@ -32,10 +32,10 @@ FnResult Unary(std::string_view fn, std::span<const Value> args) {
   return FloatResult(fn, F(args[0].AsDouble()));
 }
 
-#define MQB_UNARY_MATH(name, cfn)                                            \
-  double Std_##name(double x) { return cfn(x); }                             \
-  FnResult Fn_##name(std::span<const Value> args, EvalContext&) {            \
-    return Unary<Std_##name>(#name, args);                                   \
+#define MQB_UNARY_MATH(name, cfn)                                 \
+  double Std_##name(double x) { return cfn(x); }                  \
+  FnResult Fn_##name(std::span<const Value> args, EvalContext&) { \
+    return Unary<Std_##name>(#name, args);                        \
   }
 
 MQB_UNARY_MATH(acos, std::acos)

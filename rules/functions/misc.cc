@@ -29,8 +29,8 @@ FnResult Random(std::span<const Value>, EvalContext&) {
 
 FnResult Uuid(EvalContext& ctx, bool hyphens) {
   uint64_t hi = Rng()(), lo = Rng()();
-  hi = (hi & ~0xF000ull) | 0x4000ull;                              // version 4
-  lo = (lo & ~(0xC000ull << 48)) | (0x8000ull << 48);              // RFC 4122 variant
+  hi = (hi & ~0xF000ull) | 0x4000ull;                  // version 4
+  lo = (lo & ~(0xC000ull << 48)) | (0x8000ull << 48);  // RFC 4122 variant
   unsigned char bytes[16];
   for (int i = 0; i < 8; ++i) {
     bytes[i] = static_cast<unsigned char>(hi >> (56 - 8 * i));
@@ -77,11 +77,11 @@ void RegisterMiscFunctions(FunctionRegistry& r) {
     int min, max;
   };
   static constexpr Unsupported kUnsupported[] = {
-      {"proc_dict_get", 1, 1},   {"proc_dict_put", 2, 2},    {"proc_dict_del", 1, 1},
-      {"kv_store_get", 1, 2},    {"kv_store_put", 2, 2},     {"kv_store_del", 1, 1},
-      {"schema_decode", 2, 3},   {"schema_encode", 2, 3},    {"schema_check", 2, 2},
-      {"avro_decode", 2, 2},     {"avro_encode", 2, 2},      {"sparkplug_decode", 1, 2},
-      {"sparkplug_encode", 1, 2}, {"spb_decode", 1, 2},      {"spb_encode", 1, 2},
+      {"proc_dict_get", 1, 1},    {"proc_dict_put", 2, 2}, {"proc_dict_del", 1, 1},
+      {"kv_store_get", 1, 2},     {"kv_store_put", 2, 2},  {"kv_store_del", 1, 1},
+      {"schema_decode", 2, 3},    {"schema_encode", 2, 3}, {"schema_check", 2, 2},
+      {"avro_decode", 2, 2},      {"avro_encode", 2, 2},   {"sparkplug_decode", 1, 2},
+      {"sparkplug_encode", 1, 2}, {"spb_decode", 1, 2},    {"spb_encode", 1, 2},
   };
   for (const Unsupported& u : kUnsupported) {
     r.Register(u.name, u.min, u.max, NotSupported, false);

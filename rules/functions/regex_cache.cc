@@ -174,8 +174,8 @@ FnResult RegexExtract(std::span<const Value> args, EvalContext& ctx) {
   ArrayBuilder out(ctx.arena(), n);
   for (int i = 1; i < n; ++i) {
     // Groups point into the argument string, which outlives the result.
-    out.Push(Value::StringRef(std::string_view(groups[i].data() ? groups[i].data() : "",
-                                               groups[i].size())));
+    out.Push(Value::StringRef(
+        std::string_view(groups[i].data() ? groups[i].data() : "", groups[i].size())));
   }
   return out.Finish();
 }

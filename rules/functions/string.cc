@@ -6,10 +6,11 @@
 // Strings are UTF-8 and handled per code point where EMQX works per character (strlen, substr,
 // pad, reverse, trim; "\r\n" counts as one character like Erlang's grapheme clusters); invalid
 // UTF-8 bytes count as one character each. Searches (split, replace, find) work on bytes.
+#include <locale.h>
+
 #include <clocale>
 #include <cstring>
 #include <cwctype>
-#include <locale.h>
 
 #include "rules/functions/families.h"
 #include "rules/functions/string_text.h"
@@ -23,10 +24,10 @@ using functions::BadType;
 using functions::FnResult;
 using functions::NextCodePoint;
 
-#define MQB_STRING_ARG(var, fn, v)                     \
-  if (!(v).is_string()) {                              \
-    return Err(BadType(fn, v, "a string"));            \
-  }                                                    \
+#define MQB_STRING_ARG(var, fn, v)          \
+  if (!(v).is_string()) {                   \
+    return Err(BadType(fn, v, "a string")); \
+  }                                         \
   const std::string_view var = (v).AsString()
 
 // Unicode case mapping through glibc's C.UTF-8 locale (ASCII-only if it is missing).
@@ -133,9 +134,15 @@ FnResult TrimImpl(std::string_view fn, std::span<const Value> args, bool left, b
   if (right) end = last_keep_end;
   return Value::StringRef(s.substr(begin, end - begin));
 }
-FnResult Trim(std::span<const Value> args, EvalContext&) { return TrimImpl("trim", args, true, true); }
-FnResult Ltrim(std::span<const Value> args, EvalContext&) { return TrimImpl("ltrim", args, true, false); }
-FnResult Rtrim(std::span<const Value> args, EvalContext&) { return TrimImpl("rtrim", args, false, true); }
+FnResult Trim(std::span<const Value> args, EvalContext&) {
+  return TrimImpl("trim", args, true, true);
+}
+FnResult Ltrim(std::span<const Value> args, EvalContext&) {
+  return TrimImpl("ltrim", args, true, false);
+}
+FnResult Rtrim(std::span<const Value> args, EvalContext&) {
+  return TrimImpl("rtrim", args, false, true);
+}
 
 // Byte length of the character starting at s[i] ("\r\n" is one character).
 size_t CharLen(std::string_view s, size_t i) {
@@ -218,13 +225,21 @@ FnResult Split(std::span<const Value> args, EvalContext& ctx) {
   }
   bool trim = true;
   enum { kAll, kLeading, kTrailing } where;
-  if (mode == "all") where = kAll;
-  else if (mode == "notrim") where = kAll, trim = false;
-  else if (mode == "leading") where = kLeading;
-  else if (mode == "leading_notrim") where = kLeading, trim = false;
-  else if (mode == "trailing") where = kTrailing;
-  else if (mode == "trailing_notrim") where = kTrailing, trim = false;
-  else return Err(BadArg(fn, "option must be notrim, leading, leading_notrim, trailing or trailing_notrim"));
+  if (mode == "all")
+    where = kAll;
+  else if (mode == "notrim")
+    where = kAll, trim = false;
+  else if (mode == "leading")
+    where = kLeading;
+  else if (mode == "leading_notrim")
+    where = kLeading, trim = false;
+  else if (mode == "trailing")
+    where = kTrailing;
+  else if (mode == "trailing_notrim")
+    where = kTrailing, trim = false;
+  else
+    return Err(
+        BadArg(fn, "option must be notrim, leading, leading_notrim, trailing or trailing_notrim"));
   ArrayBuilder out(ctx.arena());
   auto push = [&](std::string_view part) {
     if (!trim || !part.empty()) out.Push(Value::StringRef(part));
@@ -339,9 +354,12 @@ FnResult Pad(std::span<const Value> args, EvalContext& ctx) {
     return Err(BadArg(fn, "result too large"));
   }
   int64_t lead = 0, trail = 0;
-  if (dir == "trailing") trail = missing;
-  else if (dir == "leading") lead = missing;
-  else lead = missing / 2, trail = missing - missing / 2;
+  if (dir == "trailing")
+    trail = missing;
+  else if (dir == "leading")
+    lead = missing;
+  else
+    lead = missing / 2, trail = missing - missing / 2;
   StringBuilder out(ctx.arena(), s.size() + static_cast<size_t>(missing) * unit.size());
   for (int64_t k = 0; k < lead; ++k) out.Append(unit);
   out.Append(s);
@@ -372,7 +390,8 @@ FnResult Replace(std::span<const Value> args, EvalContext& ctx) {
       if (p == std::string_view::npos) break;
       out.Append(s.substr(start, p - start));
       out.Append(rep);
-      if (out.view().size() > functions::kMaxResultBytes) return Err(BadArg(fn, "result too large"));
+      if (out.view().size() > functions::kMaxResultBytes)
+        return Err(BadArg(fn, "result too large"));
       start = p + pat.size();
     }
     out.Append(s.substr(start));
@@ -402,7 +421,8 @@ FnResult Find(std::span<const Value> args, EvalContext&) {
   bool trailing = false;
   if (args.size() > 2) {
     MQB_STRING_ARG(dir, fn, args[2]);
-    if (dir != "leading" && dir != "trailing") return Err(BadArg(fn, "direction must be leading or trailing"));
+    if (dir != "leading" && dir != "trailing")
+      return Err(BadArg(fn, "direction must be leading or trailing"));
     trailing = dir == "trailing";
   }
   size_t p = trailing ? s.rfind(pat) : s.find(pat);
@@ -526,17 +546,39 @@ FnResult Unescape(std::span<const Value> args, EvalContext& ctx) {
     char e = s[i + 1];
     i += 2;
     switch (e) {
-      case '\\': out.push_back('\\'); break;
-      case 'n': out.push_back('\n'); break;
-      case 't': out.push_back('\t'); break;
-      case 'r': out.push_back('\r'); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
-      case 'v': out.push_back('\v'); break;
-      case '\'': out.push_back('\''); break;
-      case '"': out.push_back('"'); break;
-      case '?': out.push_back('?'); break;
-      case 'a': out.push_back('\a'); break;
+      case '\\':
+        out.push_back('\\');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
+      case 'v':
+        out.push_back('\v');
+        break;
+      case '\'':
+        out.push_back('\'');
+        break;
+      case '"':
+        out.push_back('"');
+        break;
+      case '?':
+        out.push_back('?');
+        break;
+      case 'a':
+        out.push_back('\a');
+        break;
       case 'x': {
         if (i >= s.size() || HexVal(static_cast<unsigned char>(s[i])) < 0) {
           return Err(BadArg(fn, "unrecognized_escape_sequence \\x"));

@@ -11,10 +11,10 @@ namespace {
 
 using functions::FnResult;
 
-#define MQB_TYPE_TEST(Name, expr)                                         \
-  FnResult Name(std::span<const Value> args, EvalContext&) {              \
-    const Value& v = args[0];                                             \
-    return Value::Bool(expr);                                             \
+#define MQB_TYPE_TEST(Name, expr)                            \
+  FnResult Name(std::span<const Value> args, EvalContext&) { \
+    const Value& v = args[0];                                \
+    return Value::Bool(expr);                                \
   }
 MQB_TYPE_TEST(IsNull, v.is_undefined())
 MQB_TYPE_TEST(IsNotNull, !v.is_undefined())

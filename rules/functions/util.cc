@@ -1,9 +1,9 @@
 #include "rules/functions/util.h"
 
-#include "rules/topic_match.h"
-
 #include <charconv>
 #include <cmath>
+
+#include "rules/topic_match.h"
 
 namespace mqb::rules::functions {
 
@@ -255,8 +255,6 @@ std::optional<Value> NestedGet(const Value& v, std::string_view path, EvalContex
   }
 }
 
-bool TopicMatch(std::string_view name, std::string_view filter) {
-  return MatchTopic(name, filter);
-}
+bool TopicMatch(std::string_view name, std::string_view filter) { return MatchTopic(name, filter); }
 
 }  // namespace mqb::rules::functions

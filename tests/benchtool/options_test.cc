@@ -1,10 +1,9 @@
-#include "bench/mqbridge_bench/bench_options.h"
-
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <vector>
+
+#include "bench/mqbridge_bench/bench_options.h"
 
 namespace mqb::bench {
 namespace {
@@ -15,10 +14,23 @@ Result<BenchOptions, ParseError> Parse(std::vector<const char*> args) {
 }
 
 TEST(BenchOptions, ParsesTheIssueOptions) {
-  auto r = Parse({"bridge", "-h", "localhost", "-p", "1999", "--sub-host", "10.0.0.1",
-                  "--sub-port", "2000", "-V", "5", "-c", "8", "--sub-connections", "2", "-R", "100",
-                  "-t", "bench/%i/%c", "--sub-topic", "pub/#", "-q", "1", "-s", "1024", "--rate",
-                  "500", "-L", "1000", "--shared", "g1", "--tls", "--insecure", "--json"});
+  auto r = Parse({"bridge",      "-h",
+                  "localhost",   "-p",
+                  "1999",        "--sub-host",
+                  "10.0.0.1",    "--sub-port",
+                  "2000",        "-V",
+                  "5",           "-c",
+                  "8",           "--sub-connections",
+                  "2",           "-R",
+                  "100",         "-t",
+                  "bench/%i/%c", "--sub-topic",
+                  "pub/#",       "-q",
+                  "1",           "-s",
+                  "1024",        "--rate",
+                  "500",         "-L",
+                  "1000",        "--shared",
+                  "g1",          "--tls",
+                  "--insecure",  "--json"});
   ASSERT_TRUE(r.ok()) << r.error().text;
   const BenchOptions& o = r.value();
   EXPECT_EQ(o.mode, Mode::kBridge);
@@ -42,11 +54,11 @@ TEST(BenchOptions, ParsesTheIssueOptions) {
 }
 
 TEST(BenchOptions, RejectsBadInput) {
-  EXPECT_FALSE(Parse({}).ok());                                   // no mode
-  EXPECT_FALSE(Parse({"flood", "-L", "1"}).ok());                 // unknown mode
-  EXPECT_FALSE(Parse({"pub"}).ok());                              // publishes forever
-  EXPECT_FALSE(Parse({"pub", "-L", "1", "-q", "3"}).ok());       // QoS out of range
-  EXPECT_FALSE(Parse({"pub", "-L", "1", "-V", "6"}).ok());       // no such version
+  EXPECT_FALSE(Parse({}).ok());                             // no mode
+  EXPECT_FALSE(Parse({"flood", "-L", "1"}).ok());           // unknown mode
+  EXPECT_FALSE(Parse({"pub"}).ok());                        // publishes forever
+  EXPECT_FALSE(Parse({"pub", "-L", "1", "-q", "3"}).ok());  // QoS out of range
+  EXPECT_FALSE(Parse({"pub", "-L", "1", "-V", "6"}).ok());  // no such version
   EXPECT_FALSE(Parse({"pub", "-L", "1", "-c", "0"}).ok());
   EXPECT_FALSE(Parse({"pub", "-L", "1", "--rate", "-5"}).ok());
   auto help = Parse({"--help"});

@@ -1,7 +1,8 @@
 // PUBACK / PUBREC / PUBREL / PUBCOMP golden bytes, annotated per field.
+#include "codec/ack.h"
+
 #include <array>
 
-#include "codec/ack.h"
 #include "tests/codec/codec_test_util.h"
 
 namespace mqb::codec::test {
@@ -39,10 +40,10 @@ TEST(AckGolden, V5ShortAndLongForms) {
 
   // Reason code and a Reason String.
   const Bytes long_form = {
-      0x50, 0x09,              // PUBREC, remaining length 9
-      0x00, 0x05,              // packet id 5
-      0x97,                    // reason code Quota exceeded
-      0x05,                    // property length 5
+      0x50, 0x09,                  // PUBREC, remaining length 9
+      0x00, 0x05,                  // packet id 5
+      0x97,                        // reason code Quota exceeded
+      0x05,                        // property length 5
       0x1F, 0x00, 0x02, 'n', 'o',  //   Reason String "no"
   };
   std::array<uint8_t, 16> ps;
@@ -57,9 +58,9 @@ TEST(AckGolden, V5ShortAndLongForms) {
 
   // PUBREL / PUBCOMP: Packet Identifier not found.
   const Bytes rel = {0x62, 0x03, 0x00, 0x01, 0x92};  // PUBREL id 1, reason 0x92
-  EXPECT_EQ(EncodeToVector(Pubrel{1, ReasonCode::kPacketIdentifierNotFound, {}},
-                           ProtocolVersion::kV5),
-            rel);
+  EXPECT_EQ(
+      EncodeToVector(Pubrel{1, ReasonCode::kPacketIdentifierNotFound, {}}, ProtocolVersion::kV5),
+      rel);
   const Bytes comp = {0x70, 0x03, 0x00, 0x01, 0x92};  // PUBCOMP id 1, reason 0x92
   EXPECT_EQ(DecodeAs<Pubcomp>(comp, ProtocolVersion::kV5).reason_code,
             ReasonCode::kPacketIdentifierNotFound);

@@ -100,5 +100,4 @@ inline Errc DecodeError(const Bytes& bytes, ProtocolVersion v) {
   return r.ok() ? Errc::kUnspecifiedError : r.error();
 }
 
-
 }  // namespace mqb::codec::test

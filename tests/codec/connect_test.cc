@@ -1,8 +1,9 @@
 // CONNECT and CONNACK golden bytes for 3.1, 3.1.1 and 5.0, annotated per field.
+#include "codec/connect.h"
+
 #include <array>
 
 #include "codec/connack.h"
-#include "codec/connect.h"
 #include "tests/codec/codec_test_util.h"
 
 namespace mqb::codec::test {
@@ -10,12 +11,12 @@ namespace {
 
 TEST(ConnectGolden, V311Minimal) {
   const Bytes golden = {
-      0x10, 0x0E,                    // CONNECT, remaining length 14
+      0x10, 0x0E,                      // CONNECT, remaining length 14
       0x00, 0x04, 'M', 'Q', 'T', 'T',  // protocol name "MQTT"
-      0x04,                          // protocol level 4 (3.1.1)
-      0x02,                          // flags: clean session
-      0x00, 0x3C,                    // keep alive 60
-      0x00, 0x02, 'c', '1',          // client id "c1"
+      0x04,                            // protocol level 4 (3.1.1)
+      0x02,                            // flags: clean session
+      0x00, 0x3C,                      // keep alive 60
+      0x00, 0x02, 'c', '1',            // client id "c1"
   };
   Connect c;
   c.client_id = "c1";
@@ -34,12 +35,12 @@ TEST(ConnectGolden, V311Minimal) {
 
 TEST(ConnectGolden, V31ProtocolNameMQIsdp) {
   const Bytes golden = {
-      0x10, 0x10,                                   // CONNECT, remaining length 16
-      0x00, 0x06, 'M', 'Q', 'I', 's', 'd', 'p',     // protocol name "MQIsdp"
-      0x03,                                         // protocol level 3 (3.1)
-      0x00,                                         // flags: none (persistent session)
-      0x00, 0x0A,                                   // keep alive 10
-      0x00, 0x02, 'c', '1',                         // client id "c1"
+      0x10, 0x10,                                // CONNECT, remaining length 16
+      0x00, 0x06, 'M', 'Q', 'I', 's', 'd', 'p',  // protocol name "MQIsdp"
+      0x03,                                      // protocol level 3 (3.1)
+      0x00,                                      // flags: none (persistent session)
+      0x00, 0x0A,                                // keep alive 10
+      0x00, 0x02, 'c', '1',                      // client id "c1"
   };
   Connect c;
   c.version = ProtocolVersion::kV31;
@@ -111,23 +112,24 @@ TEST(ConnectGolden, V311BridgeBit) {
 
 TEST(ConnectGolden, V5PropertiesAndWillProperties) {
   const Bytes golden = {
-      0x10, 0x20,                      // CONNECT, remaining length 32
-      0x00, 0x04, 'M', 'Q', 'T', 'T',  // protocol name
-      0x05,                            // level 5
-      0x06,                            // flags: will 0x04, clean start 0x02
-      0x00, 0x1E,                      // keep alive 30
-      0x08,                            // property length 8
-      0x11, 0x00, 0x00, 0x00, 0x78,    //   Session Expiry Interval 120
-      0x21, 0x00, 0x0A,                //   Receive Maximum 10
-      0x00, 0x00,                      // client id ""
-      0x05,                            // will property length 5
-      0x18, 0x00, 0x00, 0x00, 0x05,    //   Will Delay Interval 5
-      0x00, 0x01, 't',                 // will topic "t"
-      0x00, 0x00,                      // will payload (empty)
+      0x10, 0x20,                         // CONNECT, remaining length 32
+      0x00, 0x04, 'M',  'Q',  'T',  'T',  // protocol name
+      0x05,                               // level 5
+      0x06,                               // flags: will 0x04, clean start 0x02
+      0x00, 0x1E,                         // keep alive 30
+      0x08,                               // property length 8
+      0x11, 0x00, 0x00, 0x00, 0x78,       //   Session Expiry Interval 120
+      0x21, 0x00, 0x0A,                   //   Receive Maximum 10
+      0x00, 0x00,                         // client id ""
+      0x05,                               // will property length 5
+      0x18, 0x00, 0x00, 0x00, 0x05,       //   Will Delay Interval 5
+      0x00, 0x01, 't',                    // will topic "t"
+      0x00, 0x00,                         // will payload (empty)
   };
   std::array<uint8_t, 32> ps, ws;
   PropertyWriter pw(ps);
-  pw.AddInteger(PropertyId::kSessionExpiryInterval, 120).AddInteger(PropertyId::kReceiveMaximum, 10);
+  pw.AddInteger(PropertyId::kSessionExpiryInterval, 120)
+      .AddInteger(PropertyId::kReceiveMaximum, 10);
   PropertyWriter ww(ws);
   ww.AddInteger(PropertyId::kWillDelayInterval, 5);
   Connect c;
@@ -188,12 +190,12 @@ TEST(ConnackGolden, AllVersions) {
   EXPECT_EQ(DecodeAs<Connack>(v31, ProtocolVersion::kV31).reason_code, 5);
 
   const Bytes v5 = {
-      0x20, 0x09,              // CONNACK, remaining length 9
-      0x00,                    // acknowledge flags
-      0x00,                    // reason code Success
-      0x06,                    // property length 6
-      0x24, 0x01,              //   Maximum QoS 1
-      0x12, 0x00, 0x01, 'x',   //   Assigned Client Identifier "x"
+      0x20, 0x09,             // CONNACK, remaining length 9
+      0x00,                   // acknowledge flags
+      0x00,                   // reason code Success
+      0x06,                   // property length 6
+      0x24, 0x01,             //   Maximum QoS 1
+      0x12, 0x00, 0x01, 'x',  //   Assigned Client Identifier "x"
   };
   std::array<uint8_t, 16> ps;
   PropertyWriter pw(ps);

@@ -32,9 +32,9 @@ TEST(DisconnectGolden, AllVersions) {
       0xE0, 0x01,  // DISCONNECT, remaining length 1
       0x04,        // Disconnect with Will Message
   };
-  EXPECT_EQ(EncodeToVector(Disconnect{ReasonCode::kDisconnectWithWillMessage, {}},
-                           ProtocolVersion::kV5),
-            with_will);
+  EXPECT_EQ(
+      EncodeToVector(Disconnect{ReasonCode::kDisconnectWithWillMessage, {}}, ProtocolVersion::kV5),
+      with_will);
   EXPECT_EQ(DecodeAs<Disconnect>(with_will, ProtocolVersion::kV5).reason_code,
             ReasonCode::kDisconnectWithWillMessage);
   const Bytes with_props = {
@@ -57,11 +57,11 @@ TEST(DisconnectGolden, AllVersions) {
 TEST(AuthGolden, V5Only) {
   EXPECT_EQ(EncodeToVector(Auth{}, ProtocolVersion::kV5), (Bytes{0xF0, 0x00}));  // AUTH, Success
   const Bytes golden = {
-      0xF0, 0x0C,                        // AUTH, remaining length 12
-      0x18,                              // Continue authentication
-      0x0A,                              // property length 10
-      0x15, 0x00, 0x03, 'a', 'b', 'c',   //   Authentication Method "abc"
-      0x16, 0x00, 0x01, 'x',             //   Authentication Data "x"
+      0xF0, 0x0C,                       // AUTH, remaining length 12
+      0x18,                             // Continue authentication
+      0x0A,                             // property length 10
+      0x15, 0x00, 0x03, 'a', 'b', 'c',  //   Authentication Method "abc"
+      0x16, 0x00, 0x01, 'x',            //   Authentication Data "x"
   };
   std::array<uint8_t, 16> ps;
   PropertyWriter pw(ps);

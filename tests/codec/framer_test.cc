@@ -1,8 +1,9 @@
 // Framer: arbitrary chunking, zero copy within a chunk, maximum packet size, sticky errors.
+#include "codec/framer.h"
+
 #include <array>
 #include <random>
 
-#include "codec/framer.h"
 #include "tests/codec/codec_test_util.h"
 
 namespace mqb::codec::test {

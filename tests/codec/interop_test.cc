@@ -168,7 +168,8 @@ Capture Serve(const Fd& listener, std::function<void(Peer&, ProtocolVersion)> af
       peer.Send(Pubcomp{rel->packet_id}, cap.version);
     } else if (auto* sub = std::get_if<Subscribe>(&p)) {
       std::vector<uint8_t> granted;
-      for (Subscription s : sub->subscriptions) granted.push_back(static_cast<uint8_t>(s.options.qos));
+      for (Subscription s : sub->subscriptions)
+        granted.push_back(static_cast<uint8_t>(s.options.qos));
       peer.Send(Suback{sub->packet_id, {}, granted}, cap.version);
       if (after_suback) after_suback(peer, cap.version);
     } else if (auto* unsub = std::get_if<Unsubscribe>(&p)) {
@@ -194,10 +195,35 @@ TEST(Interop, MosquittoPubV311) {
   int port = 0;
   Fd listener = Listen(&port);
   TempDir dir;
-  Process pub({"mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(port), "-V", "mqttv311",
-               "-i", "pub-311", "-k", "30", "-u", "alice", "-P", "s3cret", "--will-topic",
-               "will/t", "--will-payload", "gone", "--will-qos", "1", "--will-retain", "-q", "1",
-               "-r", "-t", "sensors/t1", "-m", "hello world"},
+  Process pub({"mosquitto_pub",
+               "-h",
+               "127.0.0.1",
+               "-p",
+               std::to_string(port),
+               "-V",
+               "mqttv311",
+               "-i",
+               "pub-311",
+               "-k",
+               "30",
+               "-u",
+               "alice",
+               "-P",
+               "s3cret",
+               "--will-topic",
+               "will/t",
+               "--will-payload",
+               "gone",
+               "--will-qos",
+               "1",
+               "--will-retain",
+               "-q",
+               "1",
+               "-r",
+               "-t",
+               "sensors/t1",
+               "-m",
+               "hello world"},
               dir.File("pub.log"));
   Capture cap = Serve(listener);
   EXPECT_EQ(pub.Wait(10s), 0) << pub.Log();
@@ -230,18 +256,64 @@ TEST(Interop, MosquittoPubV5QoS2WithProperties) {
   int port = 0;
   Fd listener = Listen(&port);
   TempDir dir;
-  Process pub({"mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(port), "-V", "5", "-i",
-               "pub-5", "-q", "2", "-t", "a/b", "-m", "{\"t\":21.5}",
-               "-D", "connect", "session-expiry-interval", "120",
-               "-D", "connect", "receive-maximum", "7",
-               "-D", "connect", "user-property", "client", "cli",
-               "-D", "publish", "user-property", "k1", "v1",
-               "-D", "publish", "user-property", "k2", "v2",
-               "-D", "publish", "content-type", "application/json",
-               "-D", "publish", "message-expiry-interval", "60",
-               "-D", "publish", "response-topic", "reply/here",
-               "-D", "publish", "correlation-data", "corr-1",
-               "-D", "publish", "payload-format-indicator", "1"},
+  Process pub({"mosquitto_pub",
+               "-h",
+               "127.0.0.1",
+               "-p",
+               std::to_string(port),
+               "-V",
+               "5",
+               "-i",
+               "pub-5",
+               "-q",
+               "2",
+               "-t",
+               "a/b",
+               "-m",
+               "{\"t\":21.5}",
+               "-D",
+               "connect",
+               "session-expiry-interval",
+               "120",
+               "-D",
+               "connect",
+               "receive-maximum",
+               "7",
+               "-D",
+               "connect",
+               "user-property",
+               "client",
+               "cli",
+               "-D",
+               "publish",
+               "user-property",
+               "k1",
+               "v1",
+               "-D",
+               "publish",
+               "user-property",
+               "k2",
+               "v2",
+               "-D",
+               "publish",
+               "content-type",
+               "application/json",
+               "-D",
+               "publish",
+               "message-expiry-interval",
+               "60",
+               "-D",
+               "publish",
+               "response-topic",
+               "reply/here",
+               "-D",
+               "publish",
+               "correlation-data",
+               "corr-1",
+               "-D",
+               "publish",
+               "payload-format-indicator",
+               "1"},
               dir.File("pub.log"));
   Capture cap = Serve(listener);
   EXPECT_EQ(pub.Wait(10s), 0) << pub.Log();
@@ -266,7 +338,7 @@ TEST(Interop, MosquittoPubV5QoS2WithProperties) {
   std::vector<std::pair<std::string_view, std::string_view>> ups;
   for (UserProperty up : p.properties.user_properties()) ups.emplace_back(up.key, up.value);
   EXPECT_EQ(ups, (std::vector<std::pair<std::string_view, std::string_view>>{{"k1", "v1"},
-                                                                              {"k2", "v2"}}));
+                                                                             {"k2", "v2"}}));
   // QoS 2 flow: the client released the message after our PUBREC.
   EXPECT_EQ(cap.Of(PacketType::kPubrel).size(), 1u);
   for (const Bytes& f : cap.frames) ExpectReencodes(f, cap.version);
@@ -278,13 +350,28 @@ void SubscriberReceivesOurPublish(ProtocolVersion v) {
   int port = 0;
   Fd listener = Listen(&port);
   TempDir dir;
-  std::vector<std::string> args = {"mosquitto_sub", "-h", "127.0.0.1", "-p",
-                                   std::to_string(port), "-V", v5 ? "5" : "mqttv311", "-i",
-                                   "sub-check", "-q", "1", "-C", "1", "-t", "a/+", "-t",
-                                   "$share/g/x/#", "-F", v5 ? "%t %p %P" : "%t %p"};
+  std::vector<std::string> args = {"mosquitto_sub",
+                                   "-h",
+                                   "127.0.0.1",
+                                   "-p",
+                                   std::to_string(port),
+                                   "-V",
+                                   v5 ? "5" : "mqttv311",
+                                   "-i",
+                                   "sub-check",
+                                   "-q",
+                                   "1",
+                                   "-C",
+                                   "1",
+                                   "-t",
+                                   "a/+",
+                                   "-t",
+                                   "$share/g/x/#",
+                                   "-F",
+                                   v5 ? "%t %p %P" : "%t %p"};
   if (v5) {
-    args.insert(args.end(), {"--retain-as-published", "-D", "subscribe",
-                             "subscription-identifier", "9"});
+    args.insert(args.end(),
+                {"--retain-as-published", "-D", "subscribe", "subscription-identifier", "9"});
   }
   Process sub(args, dir.File("sub.log"));
   std::array<uint8_t, 64> storage;
@@ -466,8 +553,7 @@ std::unique_ptr<Process> StartSubscriber(mqb::testing::Mosquitto& broker, const 
   return std::make_unique<Process>(
       std::vector<std::string>{"mosquitto_sub", "-h", "127.0.0.1", "-p",
                                std::to_string(broker.port()), "-V", version, "-i", id, "-q", "1",
-                               "-C", "1", "-t", topic, "-F",
-                               version == "5" ? "%t %p %P" : "%t %p"},
+                               "-C", "1", "-t", topic, "-F", version == "5" ? "%t %p %P" : "%t %p"},
       dir.File(id + ".log"));
 }
 

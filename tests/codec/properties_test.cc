@@ -1,8 +1,9 @@
 // Properties: per-packet allowance table, typed lookup, iteration, the heap-free writer.
+#include "codec/properties.h"
+
 #include <array>
 #include <vector>
 
-#include "codec/properties.h"
 #include "tests/codec/codec_test_util.h"
 
 namespace mqb::codec::test {
@@ -118,10 +119,18 @@ TEST(Properties, EveryIdentifierRoundTrips) {
     }
     PropertyWriter w(buf);
     switch (*type) {
-      case PropertyType::kUtf8String: w.AddString(pid, "s"); break;
-      case PropertyType::kBinary: w.AddBinary(pid, Span("b")); break;
-      case PropertyType::kUtf8StringPair: w.AddUserProperty("k", "v"); break;
-      default: w.AddInteger(pid, 1); break;
+      case PropertyType::kUtf8String:
+        w.AddString(pid, "s");
+        break;
+      case PropertyType::kBinary:
+        w.AddBinary(pid, Span("b"));
+        break;
+      case PropertyType::kUtf8StringPair:
+        w.AddUserProperty("k", "v");
+        break;
+      default:
+        w.AddInteger(pid, 1);
+        break;
     }
     auto p = w.Finish(ctx);
     ASSERT_TRUE(p.ok()) << PropertyName(pid) << ": " << ErrcName(p.error());

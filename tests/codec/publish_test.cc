@@ -1,8 +1,9 @@
 // PUBLISH golden bytes (3.1, 3.1.1, 5.0), annotated per field.
+#include "codec/publish.h"
+
 #include <array>
 
 #include "codec/properties.h"
-#include "codec/publish.h"
 #include "tests/codec/codec_test_util.h"
 
 namespace mqb::codec::test {
@@ -10,10 +11,10 @@ namespace {
 
 TEST(PublishGolden, V311QoS0) {
   const Bytes golden = {
-      0x30,                     // PUBLISH, DUP 0, QoS 0, RETAIN 0
-      0x0A,                     // remaining length 10
+      0x30,                       // PUBLISH, DUP 0, QoS 0, RETAIN 0
+      0x0A,                       // remaining length 10
       0x00, 0x03, 'a', '/', 'b',  // topic "a/b"
-      'h', 'e', 'l', 'l', 'o',  // payload "hello"
+      'h',  'e',  'l', 'l', 'o',  // payload "hello"
   };
   Publish p;
   p.topic = "a/b";
@@ -36,11 +37,11 @@ TEST(PublishGolden, V311QoS0) {
 
 TEST(PublishGolden, V311QoS1DupRetain) {
   const Bytes golden = {
-      0x3B,                // PUBLISH, DUP 1, QoS 1, RETAIN 1
-      0x07,                // remaining length 7
-      0x00, 0x01, 't',     // topic "t"
-      0x12, 0x34,          // packet identifier 0x1234
-      0x01, 0x02,          // payload
+      0x3B,             // PUBLISH, DUP 1, QoS 1, RETAIN 1
+      0x07,             // remaining length 7
+      0x00, 0x01, 't',  // topic "t"
+      0x12, 0x34,       // packet identifier 0x1234
+      0x01, 0x02,       // payload
   };
   Publish p;
   p.dup = true;
@@ -61,19 +62,19 @@ TEST(PublishGolden, V311QoS1DupRetain) {
 
 TEST(PublishGolden, V5QoS2WithProperties) {
   const Bytes golden = {
-      0x34,                           // PUBLISH, QoS 2
-      0x21,                           // remaining length 33
-      0x00, 0x03, 'a', '/', 'b',      // topic "a/b"
-      0x00, 0x07,                     // packet identifier 7
-      0x17,                           // property length 23
-      0x01, 0x01,                     //   Payload Format Indicator = 1 (UTF-8)
-      0x02, 0x00, 0x00, 0x00, 0x3C,   //   Message Expiry Interval = 60
-      0x23, 0x00, 0x05,               //   Topic Alias = 5
-      0x26, 0x00, 0x01, 'k',          //   User Property key "k"
-      0x00, 0x01, 'v',                //                 value "v"
-      0x0B, 0x80, 0x01,               //   Subscription Identifier = 128 (two-byte VBI)
-      0x03, 0x00, 0x00,               //   Content Type = ""
-      'h', 'i',                       // payload "hi"
+      0x34,                          // PUBLISH, QoS 2
+      0x21,                          // remaining length 33
+      0x00, 0x03, 'a',  '/',  'b',   // topic "a/b"
+      0x00, 0x07,                    // packet identifier 7
+      0x17,                          // property length 23
+      0x01, 0x01,                    //   Payload Format Indicator = 1 (UTF-8)
+      0x02, 0x00, 0x00, 0x00, 0x3C,  //   Message Expiry Interval = 60
+      0x23, 0x00, 0x05,              //   Topic Alias = 5
+      0x26, 0x00, 0x01, 'k',         //   User Property key "k"
+      0x00, 0x01, 'v',               //                 value "v"
+      0x0B, 0x80, 0x01,              //   Subscription Identifier = 128 (two-byte VBI)
+      0x03, 0x00, 0x00,              //   Content Type = ""
+      'h',  'i',                     // payload "hi"
   };
   std::array<uint8_t, 64> storage;
   PropertyWriter w(storage);
@@ -117,9 +118,9 @@ TEST(PublishGolden, V5QoS2WithProperties) {
 
 TEST(PublishGolden, V5EmptyTopicWithAlias) {
   const Bytes golden = {
-      0x30, 0x06,  // PUBLISH QoS 0, remaining length 6
-      0x00, 0x00,  // topic "" (alias in use)
-      0x03,        // property length 3
+      0x30, 0x06,        // PUBLISH QoS 0, remaining length 6
+      0x00, 0x00,        // topic "" (alias in use)
+      0x03,              // property length 3
       0x23, 0x00, 0x01,  // Topic Alias = 1
   };
   Publish d = DecodeAs<Publish>(golden, ProtocolVersion::kV5);

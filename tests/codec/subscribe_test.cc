@@ -1,9 +1,10 @@
 // SUBSCRIBE / SUBACK / UNSUBSCRIBE / UNSUBACK golden bytes, annotated per field.
+#include "codec/subscribe.h"
+
 #include <array>
 #include <vector>
 
 #include "codec/suback.h"
-#include "codec/subscribe.h"
 #include "codec/unsuback.h"
 #include "codec/unsubscribe.h"
 #include "tests/codec/codec_test_util.h"
@@ -19,12 +20,12 @@ std::vector<Subscription> Collect(const SubscriptionList& l) {
 
 TEST(SubscribeGolden, V311) {
   const Bytes golden = {
-      0x82, 0x0C,                  // SUBSCRIBE (flags 0010), remaining length 12
-      0x00, 0x0A,                  // packet id 10
-      0x00, 0x03, 'a', '/', 'b',   // filter "a/b"
-      0x01,                        //   requested QoS 1
-      0x00, 0x01, '#',             // filter "#"
-      0x02,                        //   requested QoS 2
+      0x82, 0x0C,                 // SUBSCRIBE (flags 0010), remaining length 12
+      0x00, 0x0A,                 // packet id 10
+      0x00, 0x03, 'a', '/', 'b',  // filter "a/b"
+      0x01,                       //   requested QoS 1
+      0x00, 0x01, '#',            // filter "#"
+      0x02,                       //   requested QoS 2
   };
   const std::array<Subscription, 2> subs = {
       Subscription{"a/b", {QoS::kAtLeastOnce}},
@@ -47,14 +48,14 @@ TEST(SubscribeGolden, V311) {
 
 TEST(SubscribeGolden, V5OptionsAndSubscriptionIdentifier) {
   const Bytes golden = {
-      0x82, 0x18,                  // SUBSCRIBE, remaining length 24
-      0x00, 0x0B,                  // packet id 11
-      0x02,                        // property length 2
-      0x0B, 0x05,                  //   Subscription Identifier 5
+      0x82, 0x18,  // SUBSCRIBE, remaining length 24
+      0x00, 0x0B,  // packet id 11
+      0x02,        // property length 2
+      0x0B, 0x05,  //   Subscription Identifier 5
       0x00, 0x0A, '$', 's', 'h', 'a', 'r', 'e', '/', 'g', '/', 't',  // "$share/g/t"
-      0x29,                        //   QoS 1, Retain As Published 0x08, Retain Handling 2 (0x20)
-      0x00, 0x03, 'x', '/', '+',   // "x/+"
-      0x06,                        //   QoS 2, No Local 0x04
+      0x29,                       //   QoS 1, Retain As Published 0x08, Retain Handling 2 (0x20)
+      0x00, 0x03, 'x', '/', '+',  // "x/+"
+      0x06,                       //   QoS 2, No Local 0x04
   };
   std::array<uint8_t, 8> ps;
   PropertyWriter pw(ps);

@@ -1,7 +1,8 @@
 // Topic names, filters, wildcard matching and shared subscriptions.
+#include "codec/topic.h"
+
 #include <string>
 
-#include "codec/topic.h"
 #include "codec/utf8.h"
 #include "tests/codec/codec_test_util.h"
 
@@ -73,21 +74,47 @@ struct MatchCase {
 
 TEST(Topic, Matching) {
   const MatchCase cases[] = {
-      {"a/b", "a/b", true},       {"a/b", "a/c", false},      {"a/b", "a/b/c", false},
-      {"a/b/c", "a/b", false},    {"a", "ab", false},         {"ab", "a", false},
-      {"#", "a", true},           {"#", "a/b/c", true},       {"#", "/", true},
-      {"a/#", "a", true},         {"a/#", "a/", true},        {"a/#", "a/b/c", true},
-      {"a/#", "ab", false},       {"a/#", "b/a", false},      {"+", "a", true},
-      {"+", "a/b", false},        {"+", "/a", false},         {"+", "", true},
-      {"+/+", "/a", true},        {"+/+", "a/", true},        {"/+", "/a", true},
-      {"a/+", "a/", true},        {"a/+", "a", false},        {"a/+/c", "a/b/c", true},
-      {"a/+/c", "a/b/d", false},  {"a/+/#", "a/b", true},     {"a/+/#", "a/b/c/d", true},
-      {"+/b/#", "x/b", true},     {"a//b", "a//b", true},     {"a/+/b", "a//b", true},
-      {"#", "$SYS/x", false},     {"+/x", "$SYS/x", false},   {"+", "$SYS", false},
-      {"$SYS/#", "$SYS/x", true}, {"$SYS/+", "$SYS/x", true}, {"a/#", "a/$x", true},
+      {"a/b", "a/b", true},
+      {"a/b", "a/c", false},
+      {"a/b", "a/b/c", false},
+      {"a/b/c", "a/b", false},
+      {"a", "ab", false},
+      {"ab", "a", false},
+      {"#", "a", true},
+      {"#", "a/b/c", true},
+      {"#", "/", true},
+      {"a/#", "a", true},
+      {"a/#", "a/", true},
+      {"a/#", "a/b/c", true},
+      {"a/#", "ab", false},
+      {"a/#", "b/a", false},
+      {"+", "a", true},
+      {"+", "a/b", false},
+      {"+", "/a", false},
+      {"+", "", true},
+      {"+/+", "/a", true},
+      {"+/+", "a/", true},
+      {"/+", "/a", true},
+      {"a/+", "a/", true},
+      {"a/+", "a", false},
+      {"a/+/c", "a/b/c", true},
+      {"a/+/c", "a/b/d", false},
+      {"a/+/#", "a/b", true},
+      {"a/+/#", "a/b/c/d", true},
+      {"+/b/#", "x/b", true},
+      {"a//b", "a//b", true},
+      {"a/+/b", "a//b", true},
+      {"#", "$SYS/x", false},
+      {"+/x", "$SYS/x", false},
+      {"+", "$SYS", false},
+      {"$SYS/#", "$SYS/x", true},
+      {"$SYS/+", "$SYS/x", true},
+      {"a/#", "a/$x", true},
       {"sport/tennis/+", "sport/tennis/player1", true},
       {"sport/tennis/+", "sport/tennis/player1/ranking", false},
-      {"sport/#", "sport", true}, {"sport/+", "sport", false}, {"sport/+", "sport/", true},
+      {"sport/#", "sport", true},
+      {"sport/+", "sport", false},
+      {"sport/+", "sport/", true},
   };
   for (const MatchCase& c : cases) {
     EXPECT_EQ(TopicMatches(c.filter, c.name), c.match) << c.filter << " vs " << c.name;
@@ -104,9 +131,9 @@ TEST(Utf8, ValidAndInvalid) {
                   .ok());
   // U+0001 and U+FFFF are allowed (receivers may accept them).
   EXPECT_TRUE(ValidateMqttUtf8("\x01\x7F\xEF\xBF\xBF").ok());
-  for (std::string_view bad : {"\x80", "\xBF", "\xC0\x80", "\xC1\xBF", "\xE0\x9F\xBF",
-                               "\xED\xBF\xBF", "\xF0\x8F\xBF\xBF", "\xF4\x90\x80\x80", "\xF5",
-                               "\xFF", "\xE2\x82", "abcdefgh\xE2\x82"}) {
+  for (std::string_view bad :
+       {"\x80", "\xBF", "\xC0\x80", "\xC1\xBF", "\xE0\x9F\xBF", "\xED\xBF\xBF", "\xF0\x8F\xBF\xBF",
+        "\xF4\x90\x80\x80", "\xF5", "\xFF", "\xE2\x82", "abcdefgh\xE2\x82"}) {
     auto r = ValidateMqttUtf8(bad);
     ASSERT_FALSE(r.ok()) << Hex(Span(bad));
     EXPECT_EQ(r.error(), Errc::kInvalidUtf8);
@@ -145,9 +172,9 @@ TEST(Utf8, DecoderTopicCheckSeesEveryPosition) {
       for (char bad : {'+', '#', '\0', '\xff'}) {
         Bytes pkt = {0x30, static_cast<uint8_t>(2 + n), 0x00, static_cast<uint8_t>(n)};
         for (size_t i = 0; i < n; ++i) pkt.push_back(i == pos ? static_cast<uint8_t>(bad) : 'a');
-        const Errc want = bad == '\0'             ? Errc::kUtf8NullCharacter
-                          : bad == '\xff'         ? Errc::kInvalidUtf8
-                                                  : Errc::kWildcardInTopicName;
+        const Errc want = bad == '\0'     ? Errc::kUtf8NullCharacter
+                          : bad == '\xff' ? Errc::kInvalidUtf8
+                                          : Errc::kWildcardInTopicName;
         EXPECT_EQ(DecodeError(pkt, ProtocolVersion::kV311), want) << n << " " << pos;
       }
     }

@@ -1,6 +1,7 @@
 // The mqbridge command line as a user runs it: exit codes and messages of check, sql and
 // connector test, against real mosquitto brokers (plain, with passwords, with TLS).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -8,8 +9,6 @@
 #include "tests/support/mosquitto.h"
 #include "tests/support/process.h"
 #include "tests/support/tls_material.h"
-
-#include <unistd.h>
 
 namespace mqb {
 namespace {
@@ -32,9 +31,9 @@ std::string Q(const std::string& s) {
 }
 
 TEST(Cli, SqlSeedRuleOutputsJson) {
-  auto r = RunCommand(Bin() + " sql --sql " + Q("SELECT topic, payload FROM \"temp_hum/emqx\"") +
-                      " --context " +
-                      Q(R"({"topic": "temp_hum/emqx", "payload": "{\"temp\": \"27.5\", \"hum\": \"41.8\"}"})"));
+  auto r = RunCommand(
+      Bin() + " sql --sql " + Q("SELECT topic, payload FROM \"temp_hum/emqx\"") + " --context " +
+      Q(R"({"topic": "temp_hum/emqx", "payload": "{\"temp\": \"27.5\", \"hum\": \"41.8\"}"})"));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find(R"("topic":"temp_hum/emqx")"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find(R"(27.5)"), std::string::npos) << r.output;
@@ -47,16 +46,17 @@ TEST(Cli, SqlNoMatchAndErrors) {
   r = RunCommand(Bin() + " sql --sql " + Q("SELECT payload.x FROM \"t/#\" WHERE"));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("line 1, column"), std::string::npos) << r.output;
-  r = RunCommand(Bin() + " sql --sql " + Q("SELECT * FROM \"t/#\"") + " --context " + Q("{not json"));
+  r = RunCommand(Bin() + " sql --sql " + Q("SELECT * FROM \"t/#\"") + " --context " +
+                 Q("{not json"));
   EXPECT_EQ(r.exit_code, 2) << r.output;
 }
 
 TEST(Cli, SqlContextFile) {
   testing::TempDir dir;
   testing::WriteFile(dir.File("ctx.json"), R"({"payload": {"items": [1, 2, 3]}, "topic": "t/x"})");
-  auto r = RunCommand(Bin() + " sql --sql " +
-                      Q("FOREACH payload.items as i INCASE i > 1 FROM \"t/#\"") +
-                      " --context-file " + dir.File("ctx.json"));
+  auto r =
+      RunCommand(Bin() + " sql --sql " + Q("FOREACH payload.items as i INCASE i > 1 FROM \"t/#\"") +
+                 " --context-file " + dir.File("ctx.json"));
   // FOREACH output is a list.
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output.front(), '[') << r.output;
@@ -74,13 +74,15 @@ TEST(Cli, CheckValidAndInvalid) {
   r = RunCommand(Bin() + " check -c " + dir.File("bad.toml"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("bad.toml:3:13: connectors.mqtt.c.pool_sise: unknown key"),
-            std::string::npos) << r.output;
+            std::string::npos)
+      << r.output;
 }
 
 TEST(Cli, ConnectorTestAvailableForEachVersion) {
   testing::Mosquitto broker;
   for (const char* v : {"v3", "v4", "v5"}) {
-    auto r = RunCommand(Bin() + " connector test --server " + broker.address() + " --proto-ver " + v);
+    auto r =
+        RunCommand(Bin() + " connector test --server " + broker.address() + " --proto-ver " + v);
     EXPECT_EQ(r.exit_code, 0) << v << ": " << r.output;
     EXPECT_NE(r.output.find("connector available"), std::string::npos) << r.output;
   }
@@ -167,8 +169,8 @@ TEST(Cli, PureBridgeExampleMovesMessagesBetweenTwoBrokers) {
                         "-t", "site1/#", "-q", "1", "-C", "1", "-W", "10", "-v"},
                        dir.File("sub.out"));
   // The subscription is in place once the subscriber has its SUBACK.
-  for (int i = 0; i < 200 && testing::ReadFile(dir.File("sub.out")).find("SUBACK") ==
-                                 std::string::npos; ++i) {
+  for (int i = 0;
+       i < 200 && testing::ReadFile(dir.File("sub.out")).find("SUBACK") == std::string::npos; ++i) {
     usleep(50'000);
   }
   auto pub = RunCommand("mosquitto_pub -p " + std::to_string(edge.port()) +

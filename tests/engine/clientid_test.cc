@@ -46,7 +46,8 @@ TEST(ClientId, StaticIdsPerNodeWithCredentialFallback) {
   c.username = "shared-user";
   c.password = "shared-pass";
   c.static_clientids = {
-      {"n1", {{"clientid1", std::string("username1"), std::string("secret1")}, {"clientid3", {}, {}}}},
+      {"n1",
+       {{"clientid1", std::string("username1"), std::string("secret1")}, {"clientid3", {}, {}}}},
       {"n2", {{"clientid2", std::string("username2"), {}}}},
   };
   auto n1 = PoolIdentities(c, "n1");

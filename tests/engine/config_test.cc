@@ -148,7 +148,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "cannot read secret file /nonexistent/pw"},
         BadCase{"[broker]\nlisteners = [{ bind = \"127.0.0.1\", ssl = { enable = true } }]\n",
                 "a TLS listener needs certfile and keyfile"},
-        BadCase{"[api]\nssl = { certfile = \"c.pem\", keyfile = \"k.pem\", verify = \"verify_peer\" }\n",
+        BadCase{"[api]\nssl = { certfile = \"c.pem\", keyfile = \"k.pem\", verify = "
+                "\"verify_peer\" }\n",
                 "api.ssl.cacertfile: verify = \"verify_peer\" needs the CA"},
         BadCase{"[node\nname = 1", "bad.toml:1:"}));
 

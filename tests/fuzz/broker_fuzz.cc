@@ -73,10 +73,18 @@ class Reader {
 
 std::vector<uint8_t> ConnectPacket(bool v5, uint8_t id) {
   const char name[] = {'c', static_cast<char>('0' + id % 4)};  // a few ids: takeovers happen
-  std::vector<uint8_t> p = {0x10, 0, 0x00, 0x04, 'M', 'Q', 'T', 'T',
+  std::vector<uint8_t> p = {0x10,
+                            0,
+                            0x00,
+                            0x04,
+                            'M',
+                            'Q',
+                            'T',
+                            'T',
                             static_cast<uint8_t>(v5 ? 5 : 4),
                             static_cast<uint8_t>(id & 0x10 ? 0x00 : 0x02),  // clean start or not
-                            0x00, 0x0a};
+                            0x00,
+                            0x0a};
   if (v5) p.push_back(0x00);  // no properties
   p.push_back(0x00);
   p.push_back(sizeof name);
@@ -134,8 +142,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (conns.size() < kMaxClients) {
           Conn c;
           c.transport = std::make_unique<FuzzTransport>();
-          c.client = core.Accept(c.transport.get(), "10.0.0." + std::to_string(conns.size()) + ":1",
-                                 now);
+          c.client =
+              core.Accept(c.transport.get(), "10.0.0." + std::to_string(conns.size()) + ":1", now);
           conns.push_back(std::move(c));
         }
         break;

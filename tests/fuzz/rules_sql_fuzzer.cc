@@ -10,8 +10,8 @@
 // resource use instead of our bugs. libjq is fuzzed upstream; the jq() wrapper has unit tests.
 #include <cstddef>
 #include <cstdint>
-#include <string>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "rules/evaluator.h"

@@ -47,10 +47,11 @@ struct ByeOnData final : ConnectionHandler {
 
 uint16_t Listen(ReactorThread& rt, ConnectionHandler& handler, std::chrono::milliseconds linger) {
   return rt.Call([&] {
-    auto l = Listener::Listen(rt.reactor(), "127.0.0.1", 0, [&handler, linger](ConnectionOptions& o) {
-      o.close_linger = linger;
-      return &handler;
-    });
+    auto l =
+        Listener::Listen(rt.reactor(), "127.0.0.1", 0, [&handler, linger](ConnectionOptions& o) {
+          o.close_linger = linger;
+          return &handler;
+        });
     EXPECT_TRUE(l.ok());
     return l.ok() ? l.value()->port() : uint16_t{0};
   });
@@ -60,7 +61,7 @@ uint16_t Listen(ReactorThread& rt, ConnectionHandler& handler, std::chrono::mill
 // reads what came back. Returns the bytes read before the end and how the stream ended.
 struct PeerResult {
   std::string read;
-  bool clean_eof = false;    // read() returned 0
+  bool clean_eof = false;     // read() returned 0
   bool write_failed = false;  // a write failed after the server's close
 };
 

@@ -21,8 +21,8 @@ MqttClientOptions To(int port) {
 
 TEST(ConnectorProbeTest, AvailableWithEachVersion) {
   Mosquitto broker;
-  for (auto v : {codec::ProtocolVersion::kV31, codec::ProtocolVersion::kV311,
-                 codec::ProtocolVersion::kV5}) {
+  for (auto v :
+       {codec::ProtocolVersion::kV31, codec::ProtocolVersion::kV311, codec::ProtocolVersion::kV5}) {
     auto o = To(broker.port());
     o.version = v;
     ProbeResult r = ProbeConnector(o, std::chrono::seconds(5));

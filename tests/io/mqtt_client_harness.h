@@ -43,7 +43,7 @@ class Recorder : public MqttClientHandler {
   std::vector<uint16_t> done;
   std::vector<std::vector<uint8_t>> subacks;
   int window_open = 0;
-  std::function<void()> on_window_open;  // runs on the reactor thread
+  std::function<void()> on_window_open;   // runs on the reactor thread
   std::function<void(uint16_t)> on_done;  // runs on the reactor thread
 
   void OnStatus(ClientStatus s, const IoError& e) override {

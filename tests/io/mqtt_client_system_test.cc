@@ -101,10 +101,10 @@ TEST_F(MqttClientSystemTest, PublishSeenByMosquittoSubAtEachQos) {
     mqb::testing::TempDir dir;
     const std::string log = dir.File("sub.log");
     // stdbuf: line-buffered output, so the debug line for the SUBACK is visible while running.
-    mqb::testing::Process sub({"stdbuf", "-oL", "mosquitto_sub", "-d", "-h", "127.0.0.1", "-p",
-                               std::to_string(broker.port()), "-t", "rt/#", "-q", "2", "-v",
-                               "-C", "3", "-i", "checker"},
-                              log);
+    mqb::testing::Process sub(
+        {"stdbuf", "-oL", "mosquitto_sub", "-d", "-h", "127.0.0.1", "-p",
+         std::to_string(broker.port()), "-t", "rt/#", "-q", "2", "-v", "-C", "3", "-i", "checker"},
+        log);
     ASSERT_TRUE(testing::Eventually([&] {
       return mqb::testing::ReadFile(log).find("received SUBACK") != std::string::npos;
     })) << mqb::testing::ReadFile(log);
@@ -202,10 +202,10 @@ TEST_F(MqttClientSystemTest, MaximumPacketSizeIsAdvertised) {
   ASSERT_TRUE(c.WaitConnected());
   c.Subscribe("big/#", QoS::kAtLeastOnce);
   const std::string port = std::to_string(broker.port());
-  ASSERT_EQ(RunCommand("mosquitto_pub -h 127.0.0.1 -p " + port + " -t big/a -m " +
-                       std::string(4000, 'x'))
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      RunCommand("mosquitto_pub -h 127.0.0.1 -p " + port + " -t big/a -m " + std::string(4000, 'x'))
+          .exit_code,
+      0);
   ASSERT_EQ(RunCommand("mosquitto_pub -h 127.0.0.1 -p " + port + " -t big/b -m small").exit_code,
             0);
   ASSERT_TRUE(c.recorder().WaitFor([&] { return !c.recorder().messages.empty(); }));

@@ -26,9 +26,9 @@ struct Recorder : MqttSessionHandler {
   std::vector<std::vector<uint8_t>> suback_codes;
   void OnConnected(bool) override { ++connected; }
   void OnMessage(const codec::Publish& m) override {
-    messages.push_back(std::string(m.topic) + "=" +
-                       std::string(reinterpret_cast<const char*>(m.payload.data()),
-                                   m.payload.size()));
+    messages.push_back(
+        std::string(m.topic) + "=" +
+        std::string(reinterpret_cast<const char*>(m.payload.data()), m.payload.size()));
   }
   void OnPublishDone(uint16_t id, codec::ReasonCode) override { done.push_back(id); }
   void OnSubscribeDone(uint16_t, std::span<const uint8_t> codes) override {
@@ -39,9 +39,7 @@ struct Recorder : MqttSessionHandler {
 
 class SessionTest : public ::testing::Test {
  protected:
-  void Make(MqttClientOptions o) {
-    session_ = std::make_unique<MqttSession>(std::move(o), &rec_);
-  }
+  void Make(MqttClientOptions o) { session_ = std::make_unique<MqttSession>(std::move(o), &rec_); }
   // Packets the session produced since the last call, decoded.
   std::vector<codec::Packet> Sent() {
     out_bytes_.assign(session_->output().begin(), session_->output().end());

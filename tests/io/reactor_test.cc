@@ -123,7 +123,8 @@ TEST_P(ReactorTest, ManyConnections) {
     return 0;
   });
   std::unique_lock lock(mu);
-  ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return finished == kConnections; }));
+  ASSERT_TRUE(
+      cv.wait_for(lock, std::chrono::seconds(30), [&] { return finished == kConnections; }));
   EXPECT_EQ(good, kConnections);
 }
 

@@ -4,8 +4,8 @@
 #include <fcntl.h>
 
 #include <atomic>
-#include <cstdio>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 
 #include "io/address.h"
@@ -266,8 +266,8 @@ TEST_P(ReadPauseTest, PeerCloseWhilePausedIsReportedAfterTheDataOnResume) {
   ASSERT_TRUE(WriteStream(fd, 10, 300000));
   close(fd);
   // Neither the data nor the close is delivered while paused.
-  EXPECT_FALSE(sink.WaitFor([&] { return sink.closed || sink.bytes > 10; },
-                            std::chrono::milliseconds(300)));
+  EXPECT_FALSE(
+      sink.WaitFor([&] { return sink.closed || sink.bytes > 10; }, std::chrono::milliseconds(300)));
   rt.Call([&] {
     sink.conn->ResumeReading();
     return 0;
@@ -415,10 +415,12 @@ TEST_P(ReadPauseTest, TlsConnectionPausesAndResumesWithoutLoss) {
     EXPECT_TRUE(sink.conn->reading_paused());
     return sink.Locked([&] { return sink.bytes; });
   });
-  EXPECT_FALSE(sink.WaitFor([&] { return sink.bytes != at_pause; }, std::chrono::milliseconds(200)));
+  EXPECT_FALSE(
+      sink.WaitFor([&] { return sink.bytes != at_pause; }, std::chrono::milliseconds(200)));
   EXPECT_LT(client_rt.Call([&] { return streamer.sent; }), streamer.total);
   // Resume, with a few more pauses along the way.
-  while (!sink.WaitFor([&] { return sink.bytes == streamer.total; }, std::chrono::milliseconds(3))) {
+  while (
+      !sink.WaitFor([&] { return sink.bytes == streamer.total; }, std::chrono::milliseconds(3))) {
     server_rt.Call([&] {
       if (sink.conn != nullptr) sink.conn->ResumeReading();
       return 0;

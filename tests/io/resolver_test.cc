@@ -2,13 +2,14 @@
 // connections (measured round trips through a real mosquitto), unresolvable names give a clear
 // error, connect_timeout covers resolution, results for clients or reactors that are gone are
 // dropped safely (ASan), numeric hosts need no lookup and "localhost" works.
+#include "io/resolver.h"
+
 #include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
 
 #include "io/mqtt_client.h"
-#include "io/resolver.h"
 #include "tests/io/mqtt_client_harness.h"
 #include "tests/support/mosquitto.h"
 
@@ -78,8 +79,7 @@ TEST(ResolverTest, UnresolvableNameReportsCannotResolve) {
   ASSERT_TRUE(c.WaitDisconnected());
   const IoError e = c.recorder().Locked([&] { return c.recorder().error; });
   EXPECT_EQ(e.code, IoErrc::kDns);
-  EXPECT_NE(e.message.find("cannot resolve 'nonexistent.invalid'"), std::string::npos)
-      << e.message;
+  EXPECT_NE(e.message.find("cannot resolve 'nonexistent.invalid'"), std::string::npos) << e.message;
 }
 
 TEST(ResolverTest, SlowLookupDoesNotStallOtherConnectionsOnTheReactor) {
@@ -97,8 +97,8 @@ TEST(ResolverTest, SlowLookupDoesNotStallOtherConnectionsOnTheReactor) {
   for (int i = 0; i < 50; ++i) {
     const auto start = std::chrono::steady_clock::now();
     ASSERT_EQ(busy.Publish("rtt/t", std::to_string(i), QoS::kAtLeastOnce), PublishStatus::kOk);
-    ASSERT_TRUE(busy.recorder().WaitFor([&] { return busy.recorder().messages.size() == size_t(i) + 1; },
-                                        std::chrono::seconds(5)))
+    ASSERT_TRUE(busy.recorder().WaitFor(
+        [&] { return busy.recorder().messages.size() == size_t(i) + 1; }, std::chrono::seconds(5)))
         << "round trip " << i << " stalled";
     worst = std::max(worst, std::chrono::steady_clock::now() - start);
   }
@@ -112,8 +112,7 @@ TEST(ResolverTest, SlowLookupDoesNotStallOtherConnectionsOnTheReactor) {
   ASSERT_TRUE(slow.WaitDisconnected());
   const IoError e = slow.recorder().Locked([&] { return slow.recorder().error; });
   EXPECT_EQ(e.code, IoErrc::kDns);
-  EXPECT_NE(e.message.find("cannot resolve 'nonexistent.invalid'"), std::string::npos)
-      << e.message;
+  EXPECT_NE(e.message.find("cannot resolve 'nonexistent.invalid'"), std::string::npos) << e.message;
 }
 
 TEST(ResolverTest, ConnectTimeoutCoversResolution) {
@@ -152,8 +151,7 @@ TEST(ResolverTest, ResultForDestroyedOrStoppedClientIsIgnored) {
     return 0;
   });
   ASSERT_TRUE(stopped.WaitDisconnected());
-  EXPECT_EQ(stopped.recorder().Locked([&] { return stopped.recorder().error.message; }),
-            "stopped");
+  EXPECT_EQ(stopped.recorder().Locked([&] { return stopped.recorder().error.message; }), "stopped");
   dns.Open();
   DrainLookups(rt);
   EXPECT_TRUE(rt.Call([&] { return stopped.client().stopped(); }));
@@ -167,9 +165,8 @@ TEST(ResolverTest, ResultAfterTheReactorIsDestroyedIsDropped) {
     ReactorThread rt;
     rt.Call([&] {
       // The handle is dropped without Cancel(): only the reactor's end stops the callback.
-      (void)ResolveAsync(rt.reactor(), "localhost", 1883, [called](ResolveResult) {
-        called->store(true);
-      });
+      (void)ResolveAsync(rt.reactor(), "localhost", 1883,
+                         [called](ResolveResult) { called->store(true); });
       return 0;
     });
     ASSERT_TRUE(dns.WaitForLookup());
@@ -229,8 +226,8 @@ TEST(ResolverTest, NumericHostsNeedNoLookupAndLocalhostWorks) {
   std::promise<std::pair<std::string, bool>> resolved;
   rt.Call([&] {
     (void)ResolveAsync(rt.reactor(), "localhost", 4321, [&](ResolveResult r) {
-      resolved.set_value({r.ok() ? r->ToString() : r.error().message,
-                          rt.reactor().in_reactor_thread()});
+      resolved.set_value(
+          {r.ok() ? r->ToString() : r.error().message, rt.reactor().in_reactor_thread()});
     });
     return 0;
   });

@@ -22,8 +22,9 @@
 #endif
 #ifdef MQB_COUNT_ALLOCATIONS
 // From <sanitizer/allocator_interface.h> (shipped with clang only; libasan exports it for gcc too).
-extern "C" int __sanitizer_install_malloc_and_free_hooks(
-    void (*malloc_hook)(const volatile void*, size_t), void (*free_hook)(const volatile void*));
+extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void*,
+                                                                             size_t),
+                                                         void (*free_hook)(const volatile void*));
 static std::atomic<long> g_allocations{0};
 static void CountMalloc(const volatile void*, size_t) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);

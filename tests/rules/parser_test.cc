@@ -27,10 +27,8 @@ TEST(ParserTest, SyntaxErrorsNamePositionAndExpectation) {
             "line 1, column 12: expected ',' or ')' in function arguments but found 'FROM'");
   EXPECT_EQ(ErrorOf("SELECT [1, 2 FROM \"t\""),
             "line 1, column 14: expected ',' or ']' in list but found 'FROM'");
-  EXPECT_EQ(ErrorOf("SELECT 'abc FROM \"t\""),
-            "line 1, column 8: unterminated string literal");
-  EXPECT_EQ(ErrorOf("SELECT a # b FROM \"t\""),
-            "line 1, column 10: unexpected character '#'");
+  EXPECT_EQ(ErrorOf("SELECT 'abc FROM \"t\""), "line 1, column 8: unterminated string literal");
+  EXPECT_EQ(ErrorOf("SELECT a # b FROM \"t\""), "line 1, column 10: unexpected character '#'");
   EXPECT_EQ(ErrorOf("SELECT a as FROM \"t\""),
             "line 1, column 13: expected an alias name after AS but found 'FROM'");
   EXPECT_EQ(ErrorOf("SELECT a FROM \"t\", "),
@@ -53,8 +51,8 @@ TEST(ParserTest, UnknownFunctionAndArity) {
 }
 
 TEST(ParserTest, DeepNestingIsAnErrorNotACrash) {
-  std::string sql = "SELECT " + std::string(5000, '(') + "1" + std::string(5000, ')') +
-                    " FROM \"t\"";
+  std::string sql =
+      "SELECT " + std::string(5000, '(') + "1" + std::string(5000, ')') + " FROM \"t\"";
   EXPECT_NE(ErrorOf(sql).find("nested too deeply"), std::string::npos);
   std::string minus = "SELECT ";
   for (int i = 0; i < 5000; ++i) {
@@ -73,7 +71,8 @@ TEST(ParserTest, DeepNestingIsAnErrorNotACrash) {
 TEST(ParserTest, TreeShape) {
   Arena arena;
   auto r = ParseStatement(
-      "FOREACH payload.list as x DO x.a as a, 'k' INCASE x.v > 1 FROM 'a/#', \"b\" WHERE qos IN (1, 2)",
+      "FOREACH payload.list as x DO x.a as a, 'k' INCASE x.v > 1 FROM 'a/#', \"b\" WHERE qos IN "
+      "(1, 2)",
       FunctionRegistry::Default(), arena);
   ASSERT_TRUE(r.ok()) << r.error().ToString();
   const Statement& st = *r.value();

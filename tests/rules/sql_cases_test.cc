@@ -168,8 +168,7 @@ void RunCase(const SqlCase& c) {
 class SqlCasesTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SqlCasesTest, File) {
-  std::filesystem::path path =
-      std::filesystem::path(MQB_SOURCE_DIR) / "tests/rules" / GetParam();
+  std::filesystem::path path = std::filesystem::path(MQB_SOURCE_DIR) / "tests/rules" / GetParam();
   std::vector<SqlCase> cases = LoadCases(path);
   ASSERT_FALSE(cases.empty()) << "no cases in " << path;
   int skipped = 0;

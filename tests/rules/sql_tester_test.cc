@@ -46,7 +46,8 @@ TEST(SqlTesterTest, Errors) {
 
 TEST(SqlTesterTest, DefaultsAndFreshIds) {
   SqlTestResult r = RunSqlTester(
-      R"(SELECT id, timestamp, publish_received_at as p, peerhost, flags, pub_props FROM "t/#")", "");
+      R"(SELECT id, timestamp, publish_received_at as p, peerhost, flags, pub_props FROM "t/#")",
+      "");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find(R"("peerhost":"127.0.0.1","flags":{},"pub_props":{"User-Property":{}})"),
             std::string::npos)

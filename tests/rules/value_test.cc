@@ -16,7 +16,8 @@ TEST(ValueTest, JsonRoundTrip) {
   Arena arena;
   JsonDecoder json;
   auto v = json.Decode(R"({"a": [1, -2.5, "x\ny", true, null, {}], "b": {"c": 1e300},
-                          "big": 18446744073709551615, "u": "\u00e9"})", arena);
+                          "big": 18446744073709551615, "u": "\u00e9"})",
+                       arena);
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(ToJson(v.value()),
             "{\"a\":[1,-2.5,\"x\\ny\",true,null,{}],\"b\":{\"c\":1e+300},"

@@ -32,10 +32,10 @@ class Mosquitto {
   int port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
 
-  void Kill();     // SIGKILL: the remote dies mid-stream
-  void Start();    // (re)start on the same port, waiting until it accepts connections
-  void Pause();    // SIGSTOP: a hung remote (socket open, nothing answered)
-  void Resume();   // SIGCONT
+  void Kill();    // SIGKILL: the remote dies mid-stream
+  void Start();   // (re)start on the same port, waiting until it accepts connections
+  void Pause();   // SIGSTOP: a hung remote (socket open, nothing answered)
+  void Resume();  // SIGCONT
   std::string Log() const;
   const std::string& dir() const { return dir_.path(); }
 

@@ -36,8 +36,8 @@ class ApiServerTest : public ::testing::Test {
     ASSERT_TRUE(r.ok()) << r.error();
   }
   testing::CommandResult Curl(const std::string& args) {
-    return testing::RunCommand(curl_ + " -w '\\n%{http_code}' " + args + " http://127.0.0.1:" +
-                               std::to_string(server_->port()));
+    return testing::RunCommand(curl_ + " -w '\\n%{http_code}' " + args +
+                               " http://127.0.0.1:" + std::to_string(server_->port()));
   }
   MetricsRegistry metrics_;
   std::unique_ptr<AuthStore> auth_;
@@ -54,7 +54,8 @@ TEST_F(ApiServerTest, CredentialsAreRequiredAndViewersOnlyRead) {
   EXPECT_EQ(code("-u nobody:wrong " + base + "/api/v5/metrics"), "401");
   EXPECT_EQ(code("-H 'Authorization: Bearer 00ff' " + base + "/api/v5/metrics"), "401");
   EXPECT_EQ(code("-u " + viewer_ + " " + base + "/api/v5/metrics"), "200");
-  EXPECT_EQ(code("-u " + viewer_ + " -X PUT -d '' " + base + "/api/v5/rules/r/metrics/reset"), "403");
+  EXPECT_EQ(code("-u " + viewer_ + " -X PUT -d '' " + base + "/api/v5/rules/r/metrics/reset"),
+            "403");
   EXPECT_EQ(code(base + "/api/v5/status"), "200");  // the health check is public
 }
 
@@ -89,7 +90,8 @@ TEST_F(ApiServerTest, RuleMetricsWithEmqxNamesAndReset) {
   EXPECT_EQ(rule->matched.Get(), 0u);
   r = testing::RunCommand(curl_ + " -w ' %{http_code}' " + base + "/api/v5/rules/nope/metrics");
   EXPECT_NE(r.output.find("{\"code\":\"NOT_FOUND\",\"message\":\"rule \\\"nope\\\" not found\"}"),
-            std::string::npos) << r.output;
+            std::string::npos)
+      << r.output;
   EXPECT_NE(r.output.find(" 404"), std::string::npos) << r.output;
 }
 
@@ -100,7 +102,8 @@ TEST_F(ApiServerTest, UnlistedRulesDisappearAndComeBackWithTheirCounters) {
   metrics_.Rule("gone")->matched.Add(3);
   metrics_.ListOnly({"kept"}, {}, {}, {});
   std::string base = "http://127.0.0.1:" + std::to_string(server_->port());
-  auto r = testing::RunCommand(curl_ + " -w ' %{http_code}' " + base + "/api/v5/rules/gone/metrics");
+  auto r =
+      testing::RunCommand(curl_ + " -w ' %{http_code}' " + base + "/api/v5/rules/gone/metrics");
   EXPECT_NE(r.output.find(" 404"), std::string::npos) << r.output;
   r = testing::RunCommand(curl_ + " " + base + "/metrics");
   EXPECT_EQ(r.output.find("gone"), std::string::npos) << r.output;
@@ -128,8 +131,8 @@ TEST_F(ApiServerTest, PrometheusText) {
   auto r = testing::RunCommand(curl_ + " http://127.0.0.1:" + std::to_string(server_->port()) +
                                "/metrics");
   EXPECT_NE(r.output.find("# TYPE mqbridge_rule_matched_total counter"), std::string::npos);
-  EXPECT_NE(r.output.find("mqbridge_rule_matched_total{rule=\"forward\"} 12\n"),
-            std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("mqbridge_rule_matched_total{rule=\"forward\"} 12\n"), std::string::npos)
+      << r.output;
   EXPECT_NE(r.output.find("mqbridge_connector_up{connector=\"remote\"} 1\n"), std::string::npos);
 }
 
@@ -137,8 +140,9 @@ TEST_F(ApiServerTest, BadRequestsGetJsonErrors) {
   std::string base = "http://127.0.0.1:" + std::to_string(server_->port());
   auto r = testing::RunCommand(curl_ + " -w ' %{http_code}' -X DELETE " + base + "/api/v5/status");
   EXPECT_NE(r.output.find(" 404"), std::string::npos) << r.output;
-  r = testing::RunCommand("printf 'GARBAGE\\r\\n\\r\\n' | timeout 1 bash -c 'exec 3<>/dev/tcp/127.0.0.1/" +
-                          std::to_string(server_->port()) + "; cat >&3; cat <&3'");
+  r = testing::RunCommand(
+      "printf 'GARBAGE\\r\\n\\r\\n' | timeout 1 bash -c 'exec 3<>/dev/tcp/127.0.0.1/" +
+      std::to_string(server_->port()) + "; cat >&3; cat <&3'");
   EXPECT_NE(r.output.find("400"), std::string::npos) << r.output;
   // The server still answers afterwards.
   r = testing::RunCommand(curl_ + " " + base + "/api/v5/status");
@@ -191,15 +195,17 @@ TEST(ApiServerTls, ClientCertificatesAreVerifiedWhenAskedFor) {
   const std::string url = " https://127.0.0.1:" + std::to_string(server.port()) + "/api/v5/metrics";
   auto code = [&](const std::string& args) {
     return testing::RunCommand("curl -s -o /dev/null -w '%{http_code}' --cacert " + tls.ca_cert +
-                               " -u " + admin + " " + args + url).output;
+                               " -u " + admin + " " + args + url)
+        .output;
   };
   EXPECT_EQ(code("--cert " + tls.client_cert + " --key " + tls.client_key), "200");
   EXPECT_EQ(code(""), "000");  // the handshake fails without a client certificate
   // A server the client does not trust is refused by the client.
-  EXPECT_EQ(testing::RunCommand("curl -s -o /dev/null -w '%{http_code}' --cacert " +
-                                tls.other_ca_cert + " --cert " + tls.client_cert + " --key " +
-                                tls.client_key + url).output,
-            "000");
+  EXPECT_EQ(
+      testing::RunCommand("curl -s -o /dev/null -w '%{http_code}' --cacert " + tls.other_ca_cert +
+                          " --cert " + tls.client_cert + " --key " + tls.client_key + url)
+          .output,
+      "000");
 }
 
 TEST(ApiServerTls, AnUnreadableKeyIsAClearError) {

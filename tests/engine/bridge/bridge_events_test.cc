@@ -14,10 +14,11 @@ using mqb::testing::FreePort;
 using mqb::testing::Mosquitto;
 
 std::string Header(int broker_port, int remote_port) {
-  return "[broker]\nlisteners = [{ bind = \"127.0.0.1:" + std::to_string(broker_port) + "\" }]\n"
+  return "[broker]\nlisteners = [{ bind = \"127.0.0.1:" + std::to_string(broker_port) +
+         "\" }]\n"
          "[api]\nenable = false\n"
-         "[connectors.mqtt.remote]\nserver = \"127.0.0.1:" + std::to_string(remote_port) +
-         "\"\npool_size = 2\n";
+         "[connectors.mqtt.remote]\nserver = \"127.0.0.1:" +
+         std::to_string(remote_port) + "\"\npool_size = 2\n";
 }
 
 size_t Count(const std::vector<std::string>& lines, const std::string& line) {
@@ -34,7 +35,8 @@ TEST(BridgeEvents, OnlineOfflineStatusGoesToTheRemote) {
       "[rules.online]\nsql = '''SELECT clientid, event, 'up' AS reason\n"
       "  FROM \"$events/client_connected\" WHERE regex_match(clientid, '^dev-')'''\n"
       "actions = [\"mqtt:status\"]\n"
-      "[rules.offline]\nsql = 'SELECT clientid, event, reason FROM \"$events/client/disconnected\"'\n"
+      "[rules.offline]\nsql = 'SELECT clientid, event, reason FROM "
+      "\"$events/client/disconnected\"'\n"
       "actions = [\"mqtt:status\"]\n");
   ASSERT_NE(bridge, nullptr);
   ASSERT_TRUE(WaitConnected(*bridge, "remote"));
@@ -42,7 +44,8 @@ TEST(BridgeEvents, OnlineOfflineStatusGoesToTheRemote) {
   ASSERT_TRUE(far.WaitReady());
 
   ASSERT_TRUE(mqb::testing::RunCommand("mosquitto_pub -h 127.0.0.1 -p " + std::to_string(port) +
-                                       " -i dev-1 -t x -m y").exit_code == 0);
+                                       " -i dev-1 -t x -m y")
+                  .exit_code == 0);
   ASSERT_TRUE(far.WaitLines(2)) << ::testing::PrintToString(far.Lines());
   auto lines = far.Lines();
   EXPECT_EQ(Count(lines, "devices/dev-1/status client.connected up"), 1u);
@@ -66,14 +69,15 @@ TEST(BridgeEvents, OnlineOfflineStatusGoesToTheRemote) {
 TEST(BridgeEvents, DeliveredAuditDoesNotFeedItself) {
   Mosquitto remote;
   const int port = FreePort();
-  auto bridge = StartBridge(
-      Header(port, remote.port()) +
-      "[rules.audit]\nsql = '''SELECT clientid, from_clientid, topic, payload.n AS n\n"
-      "  FROM \"$events/message_delivered\"'''\n"
-      "actions = [{ function = \"republish\", topic = \"audit/${clientid}\", "
-      "payload = \"${from_clientid} ${topic} ${n}\" }]\n"
-      "[rules.subs]\nsql = 'SELECT clientid, topic, qos FROM \"$events/session/+\"'\n"
-      "actions = [{ function = \"republish\", topic = \"subs\", payload = \"${clientid} ${topic} ${qos}\" }]\n");
+  auto bridge =
+      StartBridge(Header(port, remote.port()) +
+                  "[rules.audit]\nsql = '''SELECT clientid, from_clientid, topic, payload.n AS n\n"
+                  "  FROM \"$events/message_delivered\"'''\n"
+                  "actions = [{ function = \"republish\", topic = \"audit/${clientid}\", "
+                  "payload = \"${from_clientid} ${topic} ${n}\" }]\n"
+                  "[rules.subs]\nsql = 'SELECT clientid, topic, qos FROM \"$events/session/+\"'\n"
+                  "actions = [{ function = \"republish\", topic = \"subs\", payload = "
+                  "\"${clientid} ${topic} ${qos}\" }]\n");
   ASSERT_NE(bridge, nullptr);
   Subscriber audit(port, "audit/#", 1);  // its own deliveries are events too: they must be quiet
   ASSERT_TRUE(audit.WaitReady());
@@ -97,11 +101,12 @@ TEST(BridgeEvents, DeliveredAuditDoesNotFeedItself) {
 }
 
 TEST(BridgeEvents, FromNamingNoEventIsRefused) {
-  auto cfg = ParseConfig("[broker]\nlisteners = [{ bind = \"127.0.0.1:" +
-                             std::to_string(FreePort()) + "\" }]\n[api]\nenable = false\n"
-                             "[rules.r]\nsql = 'SELECT * FROM \"$events/client_rebooted\"'\n"
-                             "actions = [{ function = \"console\" }]\n",
-                         "test.toml");
+  auto cfg =
+      ParseConfig("[broker]\nlisteners = [{ bind = \"127.0.0.1:" + std::to_string(FreePort()) +
+                      "\" }]\n[api]\nenable = false\n"
+                      "[rules.r]\nsql = 'SELECT * FROM \"$events/client_rebooted\"'\n"
+                      "actions = [{ function = \"console\" }]\n",
+                  "test.toml");
   ASSERT_TRUE(cfg.ok()) << cfg.error();
   Bridge b(std::move(cfg.value()));
   auto started = b.Start();

@@ -15,10 +15,11 @@ using mqb::testing::Mosquitto;
 using mqb::testing::MosquittoOptions;
 
 std::string Header(int broker_port, int remote_port, const std::string& connector) {
-  return "[broker]\nlisteners = [{ bind = \"127.0.0.1:" + std::to_string(broker_port) + "\" }]\n"
+  return "[broker]\nlisteners = [{ bind = \"127.0.0.1:" + std::to_string(broker_port) +
+         "\" }]\n"
          "[api]\nenable = false\n"
-         "[connectors.mqtt.remote]\nserver = \"127.0.0.1:" + std::to_string(remote_port) + "\"\n" +
-         connector;
+         "[connectors.mqtt.remote]\nserver = \"127.0.0.1:" +
+         std::to_string(remote_port) + "\"\n" + connector;
 }
 
 TEST(BridgeFeatures, SharedSubscriptionSourceOnEveryPoolConnection) {
@@ -27,11 +28,11 @@ TEST(BridgeFeatures, SharedSubscriptionSourceOnEveryPoolConnection) {
   mo.extra_config = "log_dest file " + dir.File("remote.log") + "\nlog_type subscribe\n";
   Mosquitto remote(mo);
   const int port = FreePort();
-  auto bridge = StartBridge(
-      Header(port, remote.port(), "proto_ver = \"v5\"\npool_size = 4\n") +
-      "[sources.mqtt.in]\nconnector = \"remote\"\ntopic = \"$share/g/in/#\"\nqos = 1\n"
-      "[rules.ingest]\nsql = 'SELECT * FROM \"$bridges/mqtt:in\"'\n"
-      "actions = [{ function = \"republish\", topic = \"local/${topic}\" }]\n");
+  auto bridge =
+      StartBridge(Header(port, remote.port(), "proto_ver = \"v5\"\npool_size = 4\n") +
+                  "[sources.mqtt.in]\nconnector = \"remote\"\ntopic = \"$share/g/in/#\"\nqos = 1\n"
+                  "[rules.ingest]\nsql = 'SELECT * FROM \"$bridges/mqtt:in\"'\n"
+                  "actions = [{ function = \"republish\", topic = \"local/${topic}\" }]\n");
   ASSERT_NE(bridge, nullptr);
   ASSERT_TRUE(WaitConnected(*bridge, "remote"));
   // Every one of the 4 connections subscribed the shared filter.
@@ -94,22 +95,39 @@ TEST(BridgeFeatures, TwoWayBridgeOnTheSameTopicsDoesNotLoop) {
 TEST(BridgeFeatures, V5PropertiesForwardedAndQosCappedByMaxQos) {
   Mosquitto remote;
   const int port = FreePort();
-  auto bridge = StartBridge(
-      Header(port, remote.port(), "proto_ver = \"v5\"\npool_size = 1\nmax_qos = 1\n") +
-      "[actions.mqtt.out]\nconnector = \"remote\"\ntopic = \"out/${topic}\"\n"
-      "qos = \"${qos}\"\npayload = \"${payload.v}\"\n"
-      "[rules.r]\nsql = 'SELECT * FROM \"p/#\"'\nactions = [\"mqtt:out\"]\n");
+  auto bridge =
+      StartBridge(Header(port, remote.port(), "proto_ver = \"v5\"\npool_size = 1\nmax_qos = 1\n") +
+                  "[actions.mqtt.out]\nconnector = \"remote\"\ntopic = \"out/${topic}\"\n"
+                  "qos = \"${qos}\"\npayload = \"${payload.v}\"\n"
+                  "[rules.r]\nsql = 'SELECT * FROM \"p/#\"'\nactions = [\"mqtt:out\"]\n");
   ASSERT_NE(bridge, nullptr);
   ASSERT_TRUE(WaitConnected(*bridge, "remote"));
   TempDir dir;
-  Process sub({"stdbuf", "-oL", "mosquitto_sub", "-d", "-V", "5", "-h", "127.0.0.1", "-p",
-               std::to_string(remote.port()), "-q", "2", "-t", "out/#", "-C", "1", "-W", "10",
-               "-F", "MSG %t|%q|%P|%p"},
+  Process sub({"stdbuf",
+               "-oL",
+               "mosquitto_sub",
+               "-d",
+               "-V",
+               "5",
+               "-h",
+               "127.0.0.1",
+               "-p",
+               std::to_string(remote.port()),
+               "-q",
+               "2",
+               "-t",
+               "out/#",
+               "-C",
+               "1",
+               "-W",
+               "10",
+               "-F",
+               "MSG %t|%q|%P|%p"},
               dir.File("sub.log"));
   ASSERT_TRUE(WaitFor([&] { return sub.Log().find("SUBACK") != std::string::npos; }));
-  auto r = mqb::testing::RunCommand(
-      "mosquitto_pub -V 5 -h 127.0.0.1 -p " + std::to_string(port) +
-      " -q 2 -t p/1 -D publish user-property site lyon -m '{\"v\":42}'");
+  auto r =
+      mqb::testing::RunCommand("mosquitto_pub -V 5 -h 127.0.0.1 -p " + std::to_string(port) +
+                               " -q 2 -t p/1 -D publish user-property site lyon -m '{\"v\":42}'");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(sub.Wait(10s), 0) << sub.Log();
   EXPECT_NE(sub.Log().find("MSG out/p/1|1|site:lyon|42"), std::string::npos) << sub.Log();
@@ -156,8 +174,8 @@ TEST(BridgeFeatures, V5SubscriptionIdsDispatchOverlappingSourcesExactly) {
   }));
   ASSERT_TRUE(one.WaitLines(3));
   ASSERT_TRUE(two.WaitLines(1));
-  EXPECT_EQ(one.Lines(), (std::vector<std::string>{"one/a/b both", "one/a/c wide-only",
-                                                   "one/a/z end"}));
+  EXPECT_EQ(one.Lines(),
+            (std::vector<std::string>{"one/a/b both", "one/a/c wide-only", "one/a/z end"}));
   EXPECT_EQ(two.Lines(), (std::vector<std::string>{"two/a/b both"}));
   EXPECT_EQ(m.Rule("w")->matched.Get(), 3u);
   EXPECT_EQ(m.Rule("n")->matched.Get(), 1u);
@@ -165,9 +183,10 @@ TEST(BridgeFeatures, V5SubscriptionIdsDispatchOverlappingSourcesExactly) {
   // Reload: "wide" is replaced by a new source "mid" on a/+ (a new id); "narrow" keeps its id and
   // subscription. Copies still carrying the removed source's id reach nobody.
   std::string next = cfg;
-  for (auto [from, to] : {std::pair<std::string, std::string>{"sources.mqtt.wide", "sources.mqtt.mid"},
-                          {"topic = \"a/#\"", "topic = \"a/+\""},
-                          {"$bridges/mqtt:wide", "$bridges/mqtt:mid"}}) {
+  for (auto [from, to] :
+       {std::pair<std::string, std::string>{"sources.mqtt.wide", "sources.mqtt.mid"},
+        {"topic = \"a/#\"", "topic = \"a/+\""},
+        {"$bridges/mqtt:wide", "$bridges/mqtt:mid"}}) {
     const size_t at = next.find(from);
     ASSERT_NE(at, std::string::npos) << from;
     next.replace(at, from.size(), to);
@@ -184,9 +203,9 @@ TEST(BridgeFeatures, V5SubscriptionIdsDispatchOverlappingSourcesExactly) {
   EXPECT_EQ(m.Source("narrow")->received.Get(), 2u);
   ASSERT_TRUE(one.WaitLines(5));
   ASSERT_TRUE(two.WaitLines(2));
-  EXPECT_EQ(one.Lines(), (std::vector<std::string>{"one/a/b both", "one/a/c wide-only",
-                                                   "one/a/z end", "one/a/b both-2",
-                                                   "one/a/z end-2"}));
+  EXPECT_EQ(one.Lines(),
+            (std::vector<std::string>{"one/a/b both", "one/a/c wide-only", "one/a/z end",
+                                      "one/a/b both-2", "one/a/z end-2"}));
   EXPECT_EQ(two.Lines(), (std::vector<std::string>{"two/a/b both", "two/a/b both-2"}));
   // "narrow" was not subscribed again.
   EXPECT_EQ(logged.Count(" a/b"), 1u) << logged.Log();
@@ -204,13 +223,12 @@ TEST(BridgeFeatures, TlsRemoteWithVerifiedServerAndClientCertificate) {
   Mosquitto remote(mo);
   const int port = FreePort();
   const std::string ssl = "ssl = { enable = true, verify = \"verify_peer\", cacertfile = \"" +
-                          tls.ca_cert + "\", certfile = \"" + tls.client_cert +
-                          "\", keyfile = \"" + tls.client_key + "\" }\n";
-  auto bridge = StartBridge(
-      Header(port, remote.port(), "pool_size = 2\n" + ssl) +
-      "[actions.mqtt.out]\nconnector = \"remote\"\ntopic = \"out/${topic}\"\n"
-      "payload = \"${payload}\"\n"
-      "[rules.r]\nsql = 'SELECT * FROM \"p/#\"'\nactions = [\"mqtt:out\"]\n");
+                          tls.ca_cert + "\", certfile = \"" + tls.client_cert + "\", keyfile = \"" +
+                          tls.client_key + "\" }\n";
+  auto bridge = StartBridge(Header(port, remote.port(), "pool_size = 2\n" + ssl) +
+                            "[actions.mqtt.out]\nconnector = \"remote\"\ntopic = \"out/${topic}\"\n"
+                            "payload = \"${payload}\"\n"
+                            "[rules.r]\nsql = 'SELECT * FROM \"p/#\"'\nactions = [\"mqtt:out\"]\n");
   ASSERT_NE(bridge, nullptr);
   ASSERT_TRUE(WaitConnected(*bridge, "remote")) << Connector(*bridge, "remote")->Error();
   ASSERT_TRUE(MosquittoPub(port, "p/1", "over-tls"));

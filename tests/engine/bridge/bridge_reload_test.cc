@@ -32,15 +32,16 @@ std::string Reloaded(const std::string& cfg) {
   std::string next = Replace(cfg, "topic = \"pub/${topic}\"", "topic = \"moved/${topic}\"");
   next = Replace(next, "topic = \"temp_hum/emqx\"\nqos = 1", "topic = \"other/+\"\nqos = 1");
   next = Replace(next, "topic = \"sub/${topic}\"", "topic = \"sub2/${topic}\"");
-  return next + "[rules.extra]\nsql = 'SELECT payload FROM \"extra/#\"'\n"
-                "actions = [\"mqtt:to_remote\"]\n";
+  return next +
+         "[rules.extra]\nsql = 'SELECT payload FROM \"extra/#\"'\n"
+         "actions = [\"mqtt:to_remote\"]\n";
 }
 
 TEST(BridgeReload, SwapsRulesActionsAndSourcesMidStreamWithoutReconnecting) {
   LoggedRemote remote;
   const int port = FreePort();
-  const std::string cfg = SeedConfig(port, remote.broker.port(), "",
-                                     "resource_opts = { request_ttl = \"30s\" }\n", 2);
+  const std::string cfg =
+      SeedConfig(port, remote.broker.port(), "", "resource_opts = { request_ttl = \"30s\" }\n", 2);
   auto bridge = StartBridge(cfg);
   ASSERT_NE(bridge, nullptr);
   ASSERT_TRUE(WaitConnected(*bridge, "remote"));
@@ -48,7 +49,8 @@ TEST(BridgeReload, SwapsRulesActionsAndSourcesMidStreamWithoutReconnecting) {
   ASSERT_TRUE(sub.WaitReady());
 
   constexpr int kTotal = 300;
-  std::thread publisher([&] { EXPECT_TRUE(PublishSequence(port, "temp_hum/emqx", 1, 0, kTotal, 3)); });
+  std::thread publisher(
+      [&] { EXPECT_TRUE(PublishSequence(port, "temp_hum/emqx", 1, 0, kTotal, 3)); });
   ASSERT_TRUE(sub.WaitLines(60));
   auto applied = bridge->Reload(MustParse(Reloaded(cfg)));
   ASSERT_TRUE(applied.ok()) << applied.error();
@@ -109,8 +111,8 @@ TEST(BridgeReload, ABadRuleLeavesTheRunningSetupAndAConnectorChangeAppliesAtOnce
   ASSERT_NE(bridge, nullptr);
   ASSERT_TRUE(WaitConnected(*bridge, "remote"));
 
-  auto bad = bridge->Reload(MustParse(Replace(Reloaded(cfg), "SELECT topic, payload FROM",
-                                              "SELECT topic payload, FROM")));
+  auto bad = bridge->Reload(MustParse(
+      Replace(Reloaded(cfg), "SELECT topic, payload FROM", "SELECT topic payload, FROM")));
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().find("rules.forward.sql"), std::string::npos) << bad.error();
 
@@ -145,7 +147,8 @@ TEST(BridgeReload, RepeatedConnectorChangesMidStreamLoseNothingAndFreeOldPools) 
   ASSERT_TRUE(sub.WaitReady());
 
   constexpr int kTotal = 1000;
-  std::thread publisher([&] { EXPECT_TRUE(PublishSequence(port, "temp_hum/emqx", 1, 0, kTotal, 2)); });
+  std::thread publisher(
+      [&] { EXPECT_TRUE(PublishSequence(port, "temp_hum/emqx", 1, 0, kTotal, 2)); });
   const char* sizes[] = {"pool_size = 3", "pool_size = 1", "pool_size = 2"};
   std::string current = "pool_size = 2";
   for (int round = 0; round < 3; ++round) {
@@ -174,15 +177,17 @@ TEST(BridgeReload, SighupReloadsTheFileAndRefusesABrokenOne) {
   mqb::testing::WriteFile(path, cfg);
   Process run({MQB_BINARY_DIR "/engine/mqbridge", "run", "-c", path}, dir.File("run.log"));
   ASSERT_TRUE(mqb::testing::WaitForPort(port));
-  ASSERT_TRUE(WaitFor([&] { return run.Log().find("connector remote: connected") != std::string::npos; }))
-      << run.Log();
+  ASSERT_TRUE(WaitFor([&] {
+    return run.Log().find("connector remote: connected") != std::string::npos;
+  })) << run.Log();
   Subscriber sub(remote.port(), "+/temp_hum/emqx", 1);
   ASSERT_TRUE(sub.WaitReady());
 
   mqb::testing::WriteFile(path, Reloaded(cfg));
   run.Signal(SIGHUP);
-  ASSERT_TRUE(WaitFor([&] { return run.Log().find("configuration reloaded") != std::string::npos; }))
-      << run.Log();
+  ASSERT_TRUE(WaitFor([&] {
+    return run.Log().find("configuration reloaded") != std::string::npos;
+  })) << run.Log();
   ASSERT_TRUE(MosquittoPub(port, "temp_hum/emqx", "1", 1));
   ASSERT_TRUE(sub.WaitLines(1));
   EXPECT_EQ(sub.Lines()[0], "moved/temp_hum/emqx 1");
@@ -206,13 +211,15 @@ struct ScriptedRemote {
   int port = FreePort();
   Process proc;
   explicit ScriptedRemote(std::vector<std::string> args)
-      : proc([&] {
-          std::vector<std::string> argv{mqb::testing::SystemPython(),
-                                        MQB_SOURCE_DIR "/tests/engine/bridge/scripted_remote.py",
-                                        std::to_string(port)};
-          argv.insert(argv.end(), args.begin(), args.end());
-          return argv;
-        }(), dir.File("remote.log")) {
+      : proc(
+            [&] {
+              std::vector<std::string> argv{
+                  mqb::testing::SystemPython(),
+                  MQB_SOURCE_DIR "/tests/engine/bridge/scripted_remote.py", std::to_string(port)};
+              argv.insert(argv.end(), args.begin(), args.end());
+              return argv;
+            }(),
+            dir.File("remote.log")) {
     EXPECT_TRUE(WaitFor([&] { return proc.Log().find("READY") != std::string::npos; }));
   }
   size_t Count(const std::string& what) {
@@ -287,8 +294,7 @@ TEST(BridgeBackpressure, ASlowRemoteSlowsThePublisherInsteadOfExpiringMessages) 
       EXPECT_EQ(a->Dropped(), 0u);
       EXPECT_GT(bridge->publisher_pauses(), 0u);
       for (int i = 0; i < kTotal; ++i) {
-        EXPECT_EQ(remote.Count("PUBLISH pub/temp_hum/emqx " + std::to_string(i) + " 0\n"), 1u)
-            << i;
+        EXPECT_EQ(remote.Count("PUBLISH pub/temp_hum/emqx " + std::to_string(i) + " 0\n"), 1u) << i;
       }
     } else {
       EXPECT_GT(a->dropped_expired.Get(), 0u);

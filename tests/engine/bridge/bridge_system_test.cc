@@ -22,8 +22,7 @@ std::unique_ptr<Process> MosquittoSub(const TempDir& dir, int port, const std::s
                                std::to_string(port), "-q", "1", "-t", filter, "-C",
                                std::to_string(count), "-W", "10", "-F", "MSG %t|%q|%p"},
       dir.File("sub-" + std::to_string(port) + ".log"));
-  EXPECT_TRUE(WaitFor([&] { return p->Log().find("SUBACK") != std::string::npos; }))
-      << p->Log();
+  EXPECT_TRUE(WaitFor([&] { return p->Log().find("SUBACK") != std::string::npos; })) << p->Log();
   return p;
 }
 
@@ -96,9 +95,9 @@ TEST(BridgeSystem, PoolOfEightClientIdsAsTheRemoteReportsThem) {
     const std::string id =
         PoolClientId("myprefix", "remote", "mqbridge@127.0.0.1", seq, ProtoVer::kV5);
     EXPECT_TRUE(id.starts_with("myprefix:remote")) << id;
-    EXPECT_TRUE(WaitFor([&] {
-      return remote.Log().find("as " + id + " ") != std::string::npos;
-    })) << id << "\n" << remote.Log();
+    EXPECT_TRUE(WaitFor([&] { return remote.Log().find("as " + id + " ") != std::string::npos; }))
+        << id << "\n"
+        << remote.Log();
   }
   EXPECT_EQ(remote.Count("New client connected"), 8u) << remote.Log();
   bridge->Stop();
@@ -137,28 +136,28 @@ TEST(BridgeSystem, StaticClientIdsForThisNodeAndNoneForAnother) {
   // Its sink counts messages as failed out of service instead of queueing them.
   const int port = other->broker_ports()[0];
   ASSERT_TRUE(MosquittoPub(port, "temp_hum/emqx", "{}", 1));
-  EXPECT_TRUE(WaitFor([&] {
-    return other->metrics().Rule("forward")->actions_failed_out_of_service.Get() == 1;
-  }));
+  EXPECT_TRUE(WaitFor(
+      [&] { return other->metrics().Rule("forward")->actions_failed_out_of_service.Get() == 1; }));
   other->Stop();
 }
 
 TEST(BridgeSystem, RemoteKilledAndRestartedMidStreamLosesAndReordersNothing) {
   Mosquitto remote;
   const int port = FreePort();
-  auto bridge = StartBridge(SeedConfig(port, remote.port(), "", "resource_opts = { request_ttl = \"30s\" }\n"));
+  auto bridge = StartBridge(
+      SeedConfig(port, remote.port(), "", "resource_opts = { request_ttl = \"30s\" }\n"));
   ASSERT_NE(bridge, nullptr);
   ASSERT_TRUE(WaitConnected(*bridge, "remote"));
   Subscriber sub(remote.port(), "pub/#", 1);
   ASSERT_TRUE(sub.WaitReady());
 
   constexpr int kTotal = 300;
-  std::thread publisher([&] { EXPECT_TRUE(PublishSequence(port, "temp_hum/emqx", 1, 0, kTotal, 3)); });
+  std::thread publisher(
+      [&] { EXPECT_TRUE(PublishSequence(port, "temp_hum/emqx", 1, 0, kTotal, 3)); });
   ASSERT_TRUE(sub.WaitLines(40));
   remote.Kill();
-  ASSERT_TRUE(WaitFor([&] {
-    return Connector(*bridge, "remote")->status.load() != ResourceStatus::kConnected;
-  }));
+  ASSERT_TRUE(WaitFor(
+      [&] { return Connector(*bridge, "remote")->status.load() != ResourceStatus::kConnected; }));
   std::this_thread::sleep_for(300ms);  // the stream goes on while the remote is down
   remote.Start();
   publisher.join();
@@ -186,9 +185,8 @@ TEST(BridgeSystem, RemoteDownLongerThanRequestTtlExpiresAndCounts) {
   ASSERT_NE(bridge, nullptr);
   ASSERT_TRUE(WaitConnected(*bridge, "remote"));
   remote.Kill();
-  ASSERT_TRUE(WaitFor([&] {
-    return Connector(*bridge, "remote")->status.load() != ResourceStatus::kConnected;
-  }));
+  ASSERT_TRUE(WaitFor(
+      [&] { return Connector(*bridge, "remote")->status.load() != ResourceStatus::kConnected; }));
   ASSERT_TRUE(PublishSequence(port, "temp_hum/emqx", 1, 0, 5));
   ResourceMetrics* a = bridge->metrics().Action("to_remote");
   EXPECT_TRUE(WaitFor([&] { return a->matched.Get() == 5; }));
@@ -214,15 +212,14 @@ TEST(BridgeSystem, BufferOverflowDropsTheOldestAndCounts) {
   Mosquitto remote;
   const int port = FreePort();
   // Entries are topic + payload bytes: "pub/temp_hum/emqx" (17) + 1..2 digits; 200 bytes hold 10.
-  auto bridge = StartBridge(SeedConfig(
-      port, remote.port(), "",
-      "resource_opts = { request_ttl = \"30s\", max_buffer_bytes = \"200B\" }\n", 1));
+  auto bridge = StartBridge(
+      SeedConfig(port, remote.port(), "",
+                 "resource_opts = { request_ttl = \"30s\", max_buffer_bytes = \"200B\" }\n", 1));
   ASSERT_NE(bridge, nullptr);
   ASSERT_TRUE(WaitConnected(*bridge, "remote"));
   remote.Kill();
-  ASSERT_TRUE(WaitFor([&] {
-    return Connector(*bridge, "remote")->status.load() != ResourceStatus::kConnected;
-  }));
+  ASSERT_TRUE(WaitFor(
+      [&] { return Connector(*bridge, "remote")->status.load() != ResourceStatus::kConnected; }));
   ASSERT_TRUE(PublishSequence(port, "temp_hum/emqx", 1, 10, 40));  // payloads "10".."49"
   ResourceMetrics* a = bridge->metrics().Action("to_remote");
   ASSERT_TRUE(WaitFor([&] { return a->matched.Get() == 40; }));
@@ -246,7 +243,8 @@ TEST(BridgeSystem, BufferOverflowDropsTheOldestAndCounts) {
 TEST(BridgeSystem, RunWithBadConfigExitsOneWithFileAndLine) {
   TempDir dir;
   const std::string path = dir.File("bad.toml");
-  mqb::testing::WriteFile(path, "[node]\nname = \"n\"\n\n[connectors.mqtt.r]\nserver = \"h\"\nbogus_key = 1\n");
+  mqb::testing::WriteFile(
+      path, "[node]\nname = \"n\"\n\n[connectors.mqtt.r]\nserver = \"h\"\nbogus_key = 1\n");
   auto r = mqb::testing::RunCommand(std::string(MQB_BINARY_DIR "/engine/mqbridge run -c ") + path);
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find(path + ":6"), std::string::npos) << r.output;
@@ -262,8 +260,9 @@ TEST(BridgeSystem, RunLogsCountersAndStopsCleanlyOnSigterm) {
   Process run({MQB_BINARY_DIR "/engine/mqbridge", "run", "-c", dir.File("seed.toml")},
               dir.File("run.log"));
   ASSERT_TRUE(mqb::testing::WaitForPort(port));
-  ASSERT_TRUE(WaitFor([&] { return run.Log().find("connector remote: connected") != std::string::npos; }))
-      << run.Log();
+  ASSERT_TRUE(WaitFor([&] {
+    return run.Log().find("connector remote: connected") != std::string::npos;
+  })) << run.Log();
   auto remote_sub = MosquittoSub(dir, remote.broker.port(), "pub/#", 1);
   ASSERT_TRUE(MosquittoPub(port, "temp_hum/emqx", "21.5"));
   EXPECT_EQ(remote_sub->Wait(10s), 0) << remote_sub->Log();
@@ -274,10 +273,13 @@ TEST(BridgeSystem, RunLogsCountersAndStopsCleanlyOnSigterm) {
   EXPECT_EQ(run.Wait(10s), 0) << run.Log();
   EXPECT_NE(run.Log().find("stopped"), std::string::npos);
   // Both pool connections sent DISCONNECT (the subscriber's own line is not counted).
-  EXPECT_TRUE(WaitFor([&] {
-    return remote.Count("Client myprefix:remote") == 2 &&
-           remote.Count(":1 disconnected.") + remote.Count(":2 disconnected.") == 2;
-  }, 5s)) << remote.Log();
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        return remote.Count("Client myprefix:remote") == 2 &&
+               remote.Count(":1 disconnected.") + remote.Count(":2 disconnected.") == 2;
+      },
+      5s))
+      << remote.Log();
 }
 
 }  // namespace

@@ -47,13 +47,19 @@ inline std::unique_ptr<Bridge> StartBridge(const std::string& toml) {
 }
 
 // The seed guide's walkthrough (examples/seed-walkthrough.toml) with test ports.
-inline std::string SeedConfig(int broker_port, int remote_port, const std::string& extra_connector = "",
-                       const std::string& extra_action = "", int pool_size = 8) {
+inline std::string SeedConfig(int broker_port, int remote_port,
+                              const std::string& extra_connector = "",
+                              const std::string& extra_action = "", int pool_size = 8) {
   return "[node]\nname = \"mqbridge@127.0.0.1\"\n"
-         "[broker]\nlisteners = [{ bind = \"127.0.0.1:" + std::to_string(broker_port) + "\" }]\n"
+         "[broker]\nlisteners = [{ bind = \"127.0.0.1:" +
+         std::to_string(broker_port) +
+         "\" }]\n"
          "[api]\nenable = false\n"
-         "[connectors.mqtt.remote]\nserver = \"127.0.0.1:" + std::to_string(remote_port) + "\"\n"
-         "proto_ver = \"v5\"\npool_size = " + std::to_string(pool_size) + "\nclientid_prefix = \"myprefix\"\nkeepalive = \"60s\"\n" +
+         "[connectors.mqtt.remote]\nserver = \"127.0.0.1:" +
+         std::to_string(remote_port) +
+         "\"\n"
+         "proto_ver = \"v5\"\npool_size = " +
+         std::to_string(pool_size) + "\nclientid_prefix = \"myprefix\"\nkeepalive = \"60s\"\n" +
          extra_connector +
          "[actions.mqtt.to_remote]\nconnector = \"remote\"\ntopic = \"pub/${topic}\"\n"
          "qos = \"${qos}\"\nretain = \"${flags.retain}\"\npayload = \"${payload}\"\n" +
@@ -145,18 +151,18 @@ class Subscriber {
 inline bool PublishSequence(int port, const std::string& topic, int qos, int first, int n,
                             int interval_ms = 0) {
   auto r = mqb::testing::RunCommand(
-      std::string(mqb::testing::SystemPython()) + " " MQB_SOURCE_DIR
-      "/tests/engine/bridge/mqtt_tool.py pub 127.0.0.1 " + std::to_string(port) + " '" + topic +
-      "' " + std::to_string(qos) + " " + std::to_string(first) + " " + std::to_string(n) + " " +
-      std::to_string(interval_ms));
+      std::string(mqb::testing::SystemPython()) +
+      " " MQB_SOURCE_DIR "/tests/engine/bridge/mqtt_tool.py pub 127.0.0.1 " + std::to_string(port) +
+      " '" + topic + "' " + std::to_string(qos) + " " + std::to_string(first) + " " +
+      std::to_string(n) + " " + std::to_string(interval_ms));
   return r.exit_code == 0 && r.output.find("DONE") != std::string::npos;
 }
 
 inline bool MosquittoPub(int port, const std::string& topic, const std::string& payload,
                          int qos = 1) {
-  auto r = mqb::testing::RunCommand("mosquitto_pub -h 127.0.0.1 -p " + std::to_string(port) +
-                                    " -q " + std::to_string(qos) + " -t '" + topic + "' -m '" +
-                                    payload + "'");
+  auto r =
+      mqb::testing::RunCommand("mosquitto_pub -h 127.0.0.1 -p " + std::to_string(port) + " -q " +
+                               std::to_string(qos) + " -t '" + topic + "' -m '" + payload + "'");
   return r.exit_code == 0;
 }
 

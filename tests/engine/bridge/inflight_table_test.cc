@@ -59,7 +59,8 @@ TEST(InflightTable, GrowsWhenMoreThanTheWindowIsInFlight) {
 
 TEST(InflightTable, DrainVisitsEveryEntryOnce) {
   InflightTable t(8);
-  for (uint16_t id : {7, 7 + 64, 7 + 128, 9, 65535}) t.Insert(InflightEntry{id, true, id, nullptr, {}});
+  for (uint16_t id : {7, 7 + 64, 7 + 128, 9, 65535})
+    t.Insert(InflightEntry{id, true, id, nullptr, {}});
   std::map<uint16_t, int> seen;
   t.Drain([&](InflightEntry&& e) { ++seen[e.packet_id]; });
   EXPECT_EQ(seen.size(), 5u);

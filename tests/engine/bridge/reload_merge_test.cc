@@ -1,8 +1,8 @@
 // MergeForReload: connectors, rules, actions and sources come from the new file; broker, api and
 // node settings stay as started, and each ignored change is reported.
-#include "engine/bridge/reload.h"
-
 #include <gtest/gtest.h>
+
+#include "engine/bridge/reload.h"
 
 namespace mqb::engine::bridge {
 namespace {
@@ -39,8 +39,9 @@ TEST(ReloadMerge, TakesRulesActionsAndSourcesFromTheNewFile) {
   const Config running = Parse(kBase);
   std::string next_text = kBase;
   next_text.replace(next_text.find("a/${topic}"), 10, "b/${topic}");
-  next_text += "[rules.r2]\nsql = 'SELECT 1 FROM \"x\"'\nactions = [\"mqtt:out\"]\n"
-               "[sources.mqtt.in]\nconnector = \"remote\"\ntopic = \"$share/g/in/#\"\n";
+  next_text +=
+      "[rules.r2]\nsql = 'SELECT 1 FROM \"x\"'\nactions = [\"mqtt:out\"]\n"
+      "[sources.mqtt.in]\nconnector = \"remote\"\ntopic = \"$share/g/in/#\"\n";
   ReloadMerge m = MergeForReload(running, Parse(next_text));
   EXPECT_TRUE(m.ignored.empty()) << m.ignored.front();
   EXPECT_EQ(m.config.actions.at("out").topic, "b/${topic}");
@@ -54,8 +55,9 @@ TEST(ReloadMerge, TakesConnectorsKeepsBrokerApiAndNodeAndSaysSo) {
   next_text.replace(next_text.find("pool_size = 2"), 13, "pool_size = 4");
   next_text.replace(next_text.find("n1@host"), 7, "n2@host");
   next_text.replace(next_text.find("log_level = \"info\""), 18, "log_level = \"debug\"");
-  next_text += "[connectors.mqtt.other]\nserver = \"127.0.0.1:1884\"\n"
-               "[api]\nbind = \"127.0.0.1:18084\"\n";
+  next_text +=
+      "[connectors.mqtt.other]\nserver = \"127.0.0.1:1884\"\n"
+      "[api]\nbind = \"127.0.0.1:18084\"\n";
   ReloadMerge m = MergeForReload(running, Parse(next_text));
   EXPECT_EQ(m.config.connectors.at("remote").pool_size, 4);
   EXPECT_TRUE(m.config.connectors.contains("other"));

@@ -26,8 +26,8 @@ constexpr auto kV5 = ProtocolVersion::kV5;
 TEST_F(BrokerCoreTest, GoldenV311ConnectSubscribePublishQos1) {
   TestClient sub(core_, &now_, kV311);
   // CONNECT: "MQTT" level 4, clean session, keep-alive 60, client id "s".
-  sub.SendRaw(Bytes({0x10, 0x0D, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, 0x00, 0x3C, 0x00,
-                     0x01, 's'}));
+  sub.SendRaw(
+      Bytes({0x10, 0x0D, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, 0x00, 0x3C, 0x00, 0x01, 's'}));
   EXPECT_EQ(sub.raw(), Bytes({0x20, 0x02, 0x00, 0x00}));  // CONNACK accepted, no session
   sub.ClearRaw();
   // SUBSCRIBE id 1, "a/+" QoS 1.
@@ -36,8 +36,8 @@ TEST_F(BrokerCoreTest, GoldenV311ConnectSubscribePublishQos1) {
   sub.ClearRaw();
 
   TestClient pub(core_, &now_, kV311);
-  pub.SendRaw(Bytes({0x10, 0x0D, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, 0x00, 0x3C, 0x00,
-                     0x01, 'p'}));
+  pub.SendRaw(
+      Bytes({0x10, 0x0D, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, 0x00, 0x3C, 0x00, 0x01, 'p'}));
   pub.ClearRaw();
   // PUBLISH QoS 1, "a/b", id 7, payload "hi".
   pub.SendRaw(Bytes({0x32, 0x09, 0x00, 0x03, 'a', '/', 'b', 0x00, 0x07, 'h', 'i'}));
@@ -57,8 +57,8 @@ TEST_F(BrokerCoreTest, GoldenV311ConnectSubscribePublishQos1) {
 TEST_F(BrokerCoreTest, GoldenV5ConnectAssignsClientId) {
   TestClient c(core_, &now_, kV5);
   // CONNECT 5.0, clean start, keep-alive 30, no properties, empty client id.
-  c.SendRaw(Bytes({0x10, 0x0D, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x02, 0x00, 0x1E, 0x00,
-                   0x00, 0x00}));
+  c.SendRaw(Bytes(
+      {0x10, 0x0D, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x02, 0x00, 0x1E, 0x00, 0x00, 0x00}));
   auto ack = c.Next();
   ASSERT_TRUE(ack && ack->As<codec::Connack>());
   EXPECT_EQ(ack->bytes[0], 0x20);
@@ -72,16 +72,16 @@ TEST_F(BrokerCoreTest, GoldenV5ConnectAssignsClientId) {
 
 TEST_F(BrokerCoreTest, V311EmptyClientIdWithoutCleanSessionIsRejected) {
   TestClient c(core_, &now_, kV311);
-  c.SendRaw(Bytes({0x10, 0x0C, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x00, 0x00, 0x3C, 0x00,
-                   0x00}));
+  c.SendRaw(
+      Bytes({0x10, 0x0C, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x00, 0x00, 0x3C, 0x00, 0x00}));
   EXPECT_EQ(c.raw(), Bytes({0x20, 0x02, 0x00, 0x02}));  // identifier rejected
   EXPECT_TRUE(c.closed());
 }
 
 TEST_F(BrokerCoreTest, UnsupportedProtocolLevelGetsReturnCode1) {
   TestClient c(core_, &now_, kV311);
-  c.SendRaw(Bytes({0x10, 0x0D, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x07, 0x02, 0x00, 0x3C, 0x00,
-                   0x01, 'x'}));
+  c.SendRaw(
+      Bytes({0x10, 0x0D, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x07, 0x02, 0x00, 0x3C, 0x00, 0x01, 'x'}));
   EXPECT_EQ(c.raw(), Bytes({0x20, 0x02, 0x00, 0x01}));
   EXPECT_TRUE(c.closed());
 }
@@ -197,8 +197,9 @@ TEST_F(BrokerCoreTest, CleanStartDiscardsSession) {
 TEST_F(BrokerCoreTest, V5SessionExpiry) {
   auto c = NewClient(kV5);
   std::array<uint8_t, 16> buf;
-  c->Connect("e", false, 60, Props(buf, {{PropertyId::kSessionExpiryInterval, 10}},
-                                   codec::PropertyContext::kConnect));
+  c->Connect(
+      "e", false, 60,
+      Props(buf, {{PropertyId::kSessionExpiryInterval, 10}}, codec::PropertyContext::kConnect));
   c->Drop();
   Advance(std::chrono::seconds(9));
   EXPECT_NE(core_.FindSession("e"), nullptr);
@@ -305,9 +306,12 @@ TEST_F(BrokerCoreTest, OutboundTopicAliasesWithinTheClientsMaximum) {
     std::optional<uint32_t> alias;
   };
   const Want steps[] = {
-      {"sensors/a/temp", "sensors/a/temp", 1}, {"sensors/a/temp", "", 1},
-      {"sensors/b/temp", "sensors/b/temp", 2}, {"sensors/c/temp", "sensors/c/temp", std::nullopt},
-      {"ab", "ab", std::nullopt},              {"sensors/b/temp", "", 2},
+      {"sensors/a/temp", "sensors/a/temp", 1},
+      {"sensors/a/temp", "", 1},
+      {"sensors/b/temp", "sensors/b/temp", 2},
+      {"sensors/c/temp", "sensors/c/temp", std::nullopt},
+      {"ab", "ab", std::nullopt},
+      {"sensors/b/temp", "", 2},
       {"sensors/a/temp", "", 1},
   };
   for (const Want& w : steps) {

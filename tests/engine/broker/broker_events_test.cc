@@ -28,9 +28,21 @@ class RecordingHook : public PublishHook {
   bool WantsTopic(std::string_view) override { return false; }
   void OnPublish(const InboundMessage&) override {}
   void OnEvent(const BrokerEvent& e) override {
-    Seen s{e.type, std::string(e.client_id), std::string(e.username), std::string(e.peer),
-           std::string(e.reason), std::string(e.topic), {}, e.qos, e.allowed, e.acl_rule,
-           e.subscribe, e.clean_start, e.keep_alive, {}, e.properties.size_bytes()};
+    Seen s{e.type,
+           std::string(e.client_id),
+           std::string(e.username),
+           std::string(e.peer),
+           std::string(e.reason),
+           std::string(e.topic),
+           {},
+           e.qos,
+           e.allowed,
+           e.acl_rule,
+           e.subscribe,
+           e.clean_start,
+           e.keep_alive,
+           {},
+           e.properties.size_bytes()};
     if (e.message != nullptr) {
       s.from = (*e.message)->publisher_id;
       s.payload = std::string(AsString((*e.message)->payload));
@@ -120,10 +132,11 @@ TEST_F(BrokerEventsTest, ConnectionEventsAndDisconnectReasons) {
   again.client_id = "e";
   e->Send(again);  // a second CONNECT: protocol error
   std::vector<std::string> reasons;
-  for (const Seen& s : hook_.Of(T::kClientDisconnected)) reasons.push_back(s.client_id + ":" + s.reason);
-  EXPECT_EQ(reasons, (std::vector<std::string>{"a:takenover", "a:discarded", "a:normal",
-                                               "b:tcp_closed", "k:keepalive_timeout",
-                                               "e:protocol_error"}));
+  for (const Seen& s : hook_.Of(T::kClientDisconnected))
+    reasons.push_back(s.client_id + ":" + s.reason);
+  EXPECT_EQ(reasons,
+            (std::vector<std::string>{"a:takenover", "a:discarded", "a:normal", "b:tcp_closed",
+                                      "k:keepalive_timeout", "e:protocol_error"}));
   // One connected per accepted CONNECT, one disconnected per connected.
   EXPECT_EQ(hook_.Of(T::kClientConnected).size(), 6u);
 }
@@ -191,7 +204,8 @@ TEST_F(BrokerEventsTest, MessageEvents) {
   // no_local: the publisher's own subscription does not get it.
   auto self = NewClient(ProtocolVersion::kV5);
   self->Connect("self");
-  self->Send(Sub(1, "me", QoS::kAtMostOnce, codec::SubscriptionOptions{QoS::kAtMostOnce, true, false, 0}));
+  self->Send(
+      Sub(1, "me", QoS::kAtMostOnce, codec::SubscriptionOptions{QoS::kAtMostOnce, true, false, 0}));
   self->Send(Pub("me", "echo"));
   auto dd = hook_.Of(T::kDeliveryDropped);
   ASSERT_EQ(dd.size(), 1u);
@@ -213,9 +227,9 @@ TEST_F(BrokerEventsTest, OfflineQos0AndQueueFullDeliveriesAreDropped) {
   TestClient p(core, &now_, ProtocolVersion::kV311);
   p.Connect("p");
   hook_.seen.clear();
-  p.Send(Pub("q/0", "a"));                              // QoS 0 to an offline session
-  p.Send(Pub("q/1", "b", QoS::kAtLeastOnce, 1));        // queued
-  p.Send(Pub("q/1", "c", QoS::kAtLeastOnce, 2));        // queue full
+  p.Send(Pub("q/0", "a"));                        // QoS 0 to an offline session
+  p.Send(Pub("q/1", "b", QoS::kAtLeastOnce, 1));  // queued
+  p.Send(Pub("q/1", "c", QoS::kAtLeastOnce, 2));  // queue full
   std::vector<std::string> reasons;
   for (const Seen& s : hook_.Of(T::kDeliveryDropped)) reasons.push_back(s.reason + ":" + s.payload);
   EXPECT_EQ(reasons, (std::vector<std::string>{"qos0_msg:a", "queue_full:c"}));

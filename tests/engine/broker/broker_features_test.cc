@@ -1,9 +1,8 @@
 // Sans-I/O tests of BrokerCore: retained messages, wills, 5.0 features, hooks, authentication.
-#include "engine/broker/broker_core.h"
-
 #include <array>
 
 #include "codec/topic.h"
+#include "engine/broker/broker_core.h"
 #include "engine/broker/passwd.h"
 #include "gtest/gtest.h"
 #include "tests/engine/broker/core_fixture.h"
@@ -91,7 +90,8 @@ class WillTest : public BrokerCoreTest {
     w.payload = kPayload;
     w.qos = QoS::kAtLeastOnce;
     std::array<uint8_t, 16> wb;
-    w.properties = Props(wb, {{PropertyId::kWillDelayInterval, delay}}, codec::PropertyContext::kWill);
+    w.properties =
+        Props(wb, {{PropertyId::kWillDelayInterval, delay}}, codec::PropertyContext::kWill);
     k.will = w;
     c.Send(k);
     auto ack = c.Next();
@@ -172,8 +172,9 @@ TEST_F(BrokerCoreTest, MaximumPacketSizeBothWays) {
   BrokerCore core(o);
   TestClient small(core, &now_, kV5);
   std::array<uint8_t, 16> buf;
-  small.Connect("small", true, 60,
-                Props(buf, {{PropertyId::kMaximumPacketSize, 64}}, codec::PropertyContext::kConnect));
+  small.Connect(
+      "small", true, 60,
+      Props(buf, {{PropertyId::kMaximumPacketSize, 64}}, codec::PropertyContext::kConnect));
   small.Send(Sub(1, "t"));
   small.Next();
   TestClient pub(core, &now_, kV5);
@@ -197,8 +198,9 @@ TEST_F(BrokerCoreTest, MessageExpiry) {
   sub->Drop();
   auto s2 = NewClient(kV5);
   std::array<uint8_t, 16> cb;
-  s2->Connect("s2", false, 60,
-              Props(cb, {{PropertyId::kSessionExpiryInterval, 100}}, codec::PropertyContext::kConnect));
+  s2->Connect(
+      "s2", false, 60,
+      Props(cb, {{PropertyId::kSessionExpiryInterval, 100}}, codec::PropertyContext::kConnect));
   s2->Send(Sub(1, "t", QoS::kAtLeastOnce));
   s2->Next();
   s2->Drop();
@@ -206,20 +208,24 @@ TEST_F(BrokerCoreTest, MessageExpiry) {
   pub->Connect("p");
   std::array<uint8_t, 16> pb;
   auto p = Pub("t", "short", QoS::kAtLeastOnce, 1);
-  p.properties = Props(pb, {{PropertyId::kMessageExpiryInterval, 5}}, codec::PropertyContext::kPublish);
+  p.properties =
+      Props(pb, {{PropertyId::kMessageExpiryInterval, 5}}, codec::PropertyContext::kPublish);
   pub->Send(p);
   auto p2 = Pub("t", "long", QoS::kAtLeastOnce, 2);
   std::array<uint8_t, 16> pb2;
-  p2.properties = Props(pb2, {{PropertyId::kMessageExpiryInterval, 60}}, codec::PropertyContext::kPublish);
+  p2.properties =
+      Props(pb2, {{PropertyId::kMessageExpiryInterval, 60}}, codec::PropertyContext::kPublish);
   pub->Send(p2);
   Advance(std::chrono::seconds(6));
   auto back = NewClient(kV5);
-  back->Connect("s2", false, 60,
-                Props(cb, {{PropertyId::kSessionExpiryInterval, 100}}, codec::PropertyContext::kConnect));
+  back->Connect(
+      "s2", false, 60,
+      Props(cb, {{PropertyId::kSessionExpiryInterval, 100}}, codec::PropertyContext::kConnect));
   auto m = back->Next();
   ASSERT_TRUE(m && m->As<codec::Publish>());
   EXPECT_EQ(testing::AsString(m->As<codec::Publish>()->payload), "long");
-  EXPECT_EQ(m->As<codec::Publish>()->properties.GetInteger(PropertyId::kMessageExpiryInterval), 54u);
+  EXPECT_EQ(m->As<codec::Publish>()->properties.GetInteger(PropertyId::kMessageExpiryInterval),
+            54u);
   EXPECT_EQ(back->Pending(), 0u);
   EXPECT_EQ(core_.counters().dropped_expired, 1u);
 }
@@ -229,7 +235,8 @@ TEST_F(BrokerCoreTest, SubscriptionIdentifiersAndUserProperties) {
   sub->Connect("s");
   auto s = Sub(1, "t/+");
   std::array<uint8_t, 8> sb;
-  s.properties = Props(sb, {{PropertyId::kSubscriptionIdentifier, 7}}, codec::PropertyContext::kSubscribe);
+  s.properties =
+      Props(sb, {{PropertyId::kSubscriptionIdentifier, 7}}, codec::PropertyContext::kSubscribe);
   sub->Send(s);
   sub->Next();
   auto pub = NewClient(kV5);
@@ -303,7 +310,8 @@ TEST_F(BrokerCoreTest, ClientPublishWithSubscriptionIdentifierIsProtocolError) {
   c->Connect("c");
   std::array<uint8_t, 8> buf;
   auto p = Pub("t", "x");
-  p.properties = Props(buf, {{PropertyId::kSubscriptionIdentifier, 3}}, codec::PropertyContext::kPublish);
+  p.properties =
+      Props(buf, {{PropertyId::kSubscriptionIdentifier, 3}}, codec::PropertyContext::kPublish);
   c->Send(p);
   auto d = c->Next();
   ASSERT_TRUE(d && d->As<codec::Disconnect>());
@@ -410,7 +418,9 @@ TEST_F(BrokerCoreTest, AuthenticationAndAcl) {
     k.version = v;
     k.client_id = "c";
     k.user_name = user;
-    if (user) k.password = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(pass.data()), pass.size());
+    if (user)
+      k.password =
+          std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(pass.data()), pass.size());
     c->Send(k);
     return c;
   };
@@ -443,8 +453,8 @@ TEST_F(BrokerCoreTest, AuthenticationAndAcl) {
   auto v311 = connect(kV311, "alice", "secret");
   EXPECT_EQ(v311->raw(), Bytes({0x20, 0x02, 0x00, 0x00}));
   v311->ClearRaw();
-  v311->SendRaw(Bytes({0x82, 0x12, 0x00, 0x04, 0x00, 0x09, 'p', 'r', 'i', 'v', 'a', 't', 'e', '/',
-                       'x', 0x01, 0x00, 0x01, 'o', 0x01}));
+  v311->SendRaw(Bytes({0x82, 0x12, 0x00, 0x04, 0x00, 0x09, 'p',  'r',  'i', 'v',
+                       'a',  't',  'e',  '/',  'x',  0x01, 0x00, 0x01, 'o', 0x01}));
   EXPECT_EQ(v311->raw(), Bytes({0x90, 0x04, 0x00, 0x04, 0x80, 0x01}));
   EXPECT_FALSE(v311->closed());
 }

@@ -184,7 +184,8 @@ void PublishLoop(int fd, const std::string& topic, size_t payload, uint64_t coun
   for (uint64_t i = 0; i < count;) {
     out.clear();
     if (rate > 0) {
-      std::this_thread::sleep_until(start + std::chrono::nanoseconds(static_cast<int64_t>(i * 1e9 / rate)));
+      std::this_thread::sleep_until(start +
+                                    std::chrono::nanoseconds(static_cast<int64_t>(i * 1e9 / rate)));
     }
     int64_t now = NowNs();
     std::memcpy(packet.data() + stamp_at, &now, 8);
@@ -203,12 +204,18 @@ int main(int argc, char** argv) {
   double rate = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--target") target = v;
-    else if (k == "--mode") mode = v;
-    else if (k == "--clients") clients = std::stoi(v);
-    else if (k == "--messages") messages = std::stoull(v);
-    else if (k == "--payload") payload = std::stoul(v);
-    else if (k == "--rate") rate = std::stod(v);
+    if (k == "--target")
+      target = v;
+    else if (k == "--mode")
+      mode = v;
+    else if (k == "--clients")
+      clients = std::stoi(v);
+    else if (k == "--messages")
+      messages = std::stoull(v);
+    else if (k == "--payload")
+      payload = std::stoul(v);
+    else if (k == "--rate")
+      rate = std::stod(v);
   }
   rlimit lim{};
   getrlimit(RLIMIT_NOFILE, &lim);
@@ -288,14 +295,17 @@ int main(int argc, char** argv) {
   double secs = std::chrono::duration<double>(end - start).count();
   std::vector<uint32_t>& lat = rx.latency_us;
   std::sort(lat.begin(), lat.end());
-  auto pct = [&](double p) { return lat.empty() ? 0u : lat[static_cast<size_t>(p * (lat.size() - 1))]; };
+  auto pct = [&](double p) {
+    return lat.empty() ? 0u : lat[static_cast<size_t>(p * (lat.size() - 1))];
+  };
   std::printf(
       "target=%s mode=%s clients=%d messages=%llu payload=%zu rate=%.0f delivered=%llu/%llu "
       "time=%.3fs throughput=%.0f msg/s latency_us p50=%u p99=%u max=%u\n",
       target.c_str(), mode.c_str(), clients, static_cast<unsigned long long>(messages), payload,
       rate, static_cast<unsigned long long>(rx.received.load()),
-      static_cast<unsigned long long>(expected), secs, static_cast<double>(rx.received.load()) / secs,
-      pct(0.5), pct(0.99), lat.empty() ? 0u : lat.back());
+      static_cast<unsigned long long>(expected), secs,
+      static_cast<double>(rx.received.load()) / secs, pct(0.5), pct(0.99),
+      lat.empty() ? 0u : lat.back());
   if (mqb_broker) {
     auto c = mqb_broker->counters();
     std::printf("mqb counters: received=%llu sent=%llu dropped_send_buffer_full=%llu\n",

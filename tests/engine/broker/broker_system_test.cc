@@ -96,8 +96,8 @@ std::string Connect311(const std::string& id, uint8_t keepalive = 60) {
 }
 
 std::string Connect5(const std::string& id) {
-  std::string body = std::string("\x00\x04MQTT\x05\x02\x00\x3c\x00\x00", 12) +
-                     static_cast<char>(id.size()) + id;
+  std::string body =
+      std::string("\x00\x04MQTT\x05\x02\x00\x3c\x00\x00", 12) + static_cast<char>(id.size()) + id;
   return std::string(1, '\x10') + static_cast<char>(body.size()) + body;
 }
 
@@ -141,13 +141,13 @@ TEST_F(BrokerSystemTest, MosquittoClientsRetainedAndQos) {
 TEST_F(BrokerSystemTest, MosquittoSubReceivesLivePublishes) {
   std::string p = std::to_string(port_);
   mqb::testing::TempDir dir;
-  mqb::testing::Process sub({"mosquitto_sub", "-h", "127.0.0.1", "-p", p, "-V", "mqttv5", "-q",
-                             "2", "-C", "3", "-W", "20", "-t", "live/#", "-F", "%t %q %p"},
+  mqb::testing::Process sub({"mosquitto_sub", "-h", "127.0.0.1", "-p", p, "-V", "mqttv5", "-q", "2",
+                             "-C", "3", "-W", "20", "-t", "live/#", "-F", "%t %q %p"},
                             dir.File("sub.log"));
   // Wait until the subscription exists: a retained marker shows up in its output once it does.
-  ASSERT_EQ(RunCommand("mosquitto_pub -h 127.0.0.1 -p " + p + " -q 1 -r -t live/ready -m r")
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      RunCommand("mosquitto_pub -h 127.0.0.1 -p " + p + " -q 1 -r -t live/ready -m r").exit_code,
+      0);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (sub.Log().find("live/ready") == std::string::npos &&
          std::chrono::steady_clock::now() < deadline) {
@@ -187,9 +187,9 @@ TEST_F(BrokerSystemTest, KeepAliveExpiry) { RunPaho("keepalive"); }
 struct MalformedCase {
   const char* name;
   bool v5;
-  std::string bytes;       // sent after a successful CONNECT (or instead of it: `raw`)
-  bool raw;                // sent as the first bytes, without CONNECT
-  int disconnect_reason;   // expected v5 DISCONNECT reason code; -1: closed without one
+  std::string bytes;      // sent after a successful CONNECT (or instead of it: `raw`)
+  bool raw;               // sent as the first bytes, without CONNECT
+  int disconnect_reason;  // expected v5 DISCONNECT reason code; -1: closed without one
 };
 
 TEST(BrokerMalformedTest, OffenderDisconnectedWithReasonOthersUnaffected) {
@@ -211,12 +211,20 @@ TEST(BrokerMalformedTest, OffenderDisconnectedWithReasonOthersUnaffected) {
       {"second CONNECT", true, Connect5("again"), false, 0x82},
       {"reserved flags on SUBSCRIBE", true, std::string("\x80\x07\x00\x01\x00\x00\x01t\x00", 9),
        false, 0x81},
-      {"invalid wildcard", true, std::string("\x82\x0b\x00\x01\x00\x00\x05" "a/#/b\x00", 13), false,
-       0x8F},
-      {"wildcard in topic name", true, std::string("\x30\x06\x00\x03" "a/+\x00", 8), false, 0x90},
-      {"topic alias out of range", true,
-       std::string("\x30\x07\x00\x01t\x03\x23\x7f\x7f", 9), false, 0x94},
-      {"unknown topic alias", true, std::string("\x30\x06\x00\x00\x03\x23\x00\x05", 8), false, 0x82},
+      {"invalid wildcard", true,
+       std::string("\x82\x0b\x00\x01\x00\x00\x05"
+                   "a/#/b\x00",
+                   13),
+       false, 0x8F},
+      {"wildcard in topic name", true,
+       std::string("\x30\x06\x00\x03"
+                   "a/+\x00",
+                   8),
+       false, 0x90},
+      {"topic alias out of range", true, std::string("\x30\x07\x00\x01t\x03\x23\x7f\x7f", 9), false,
+       0x94},
+      {"unknown topic alias", true, std::string("\x30\x06\x00\x00\x03\x23\x00\x05", 8), false,
+       0x82},
       {"invalid UTF-8 topic", true, std::string("\x30\x05\x00\x02\xc3\x28\x00", 7), false, 0x81},
       {"packet too large", true, std::string("\x30\xd0\x0f", 3) + std::string(10, 'x'), false,
        0x95},
@@ -225,8 +233,8 @@ TEST(BrokerMalformedTest, OffenderDisconnectedWithReasonOthersUnaffected) {
       {"3.1.1 PUBLISH QoS 3", false, std::string("\x36\x05\x00\x01t\x00\x01", 7), false, -1},
       {"first packet not CONNECT", false, std::string("\xc0\x00", 2), true, -1},
       {"5-byte remaining length", false, std::string("\x10\xff\xff\xff\xff\x01", 6), true, -1},
-      {"bad protocol name", false,
-       std::string("\x10\x0d\x00\x04MQTX\x04\x02\x00\x3c\x00\x01x", 15), true, -1},
+      {"bad protocol name", false, std::string("\x10\x0d\x00\x04MQTX\x04\x02\x00\x3c\x00\x01x", 15),
+       true, -1},
   };
   for (const MalformedCase& c : cases) {
     SCOPED_TRACE(c.name);
@@ -352,13 +360,18 @@ TEST(BrokerFloodTest, StuckSubscriberOnlyLosesItsOwnQos0) {
   setsockopt(stuck, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   ASSERT_TRUE(SendAll(stuck, Connect311("stuck")));
   ASSERT_EQ(ReadN(stuck, 4).size(), 4u);
-  ASSERT_TRUE(SendAll(stuck, std::string("\x82\x0c\x00\x01\x00\x07" "flood/#\x00", 14)));
+  ASSERT_TRUE(SendAll(stuck, std::string("\x82\x0c\x00\x01\x00\x07"
+                                         "flood/#\x00",
+                                         14)));
   ASSERT_EQ(ReadN(stuck, 5).size(), 5u);
   // A well-behaved subscriber: flood/# at QoS 0 and "marker" at QoS 1.
   int good = Dial(port);
   ASSERT_TRUE(SendAll(good, Connect311("good")));
   ASSERT_EQ(ReadN(good, 4).size(), 4u);
-  ASSERT_TRUE(SendAll(good, std::string("\x82\x15\x00\x01\x00\x07" "flood/#\x00\x00\x06" "marker\x01", 23)));
+  ASSERT_TRUE(SendAll(good, std::string("\x82\x15\x00\x01\x00\x07"
+                                        "flood/#\x00\x00\x06"
+                                        "marker\x01",
+                                        23)));
   ASSERT_EQ(ReadN(good, 6).size(), 6u);
 
   std::atomic<int> flood_seen{0};
@@ -378,11 +391,17 @@ TEST(BrokerFloodTest, StuckSubscriberOnlyLosesItsOwnQos0) {
   ASSERT_TRUE(SendAll(pub, Connect311("flooder")));
   ASSERT_EQ(ReadN(pub, 4).size(), 4u);
   const std::string payload(4000, 'f');
-  std::string one = std::string("\x30\xa9\x1f\x00\x07" "flood/x", 12) + payload;  // 4009 bytes
+  std::string one = std::string(
+                        "\x30\xa9\x1f\x00\x07"
+                        "flood/x",
+                        12) +
+                    payload;  // 4009 bytes
   std::string batch;
   for (int i = 0; i < 50; ++i) batch += one;
   for (int i = 0; i < 100; ++i) ASSERT_TRUE(SendAll(pub, batch));  // 5,000 x 4 KB = 20 MB
-  ASSERT_TRUE(SendAll(pub, std::string("\x32\x0b\x00\x06" "marker\x00\x09!", 13)));
+  ASSERT_TRUE(SendAll(pub, std::string("\x32\x0b\x00\x06"
+                                       "marker\x00\x09!",
+                                       13)));
   EXPECT_EQ(ReadN(pub, 4), std::string("\x40\x02\x00\x09", 4));
   reader.join();
   EXPECT_TRUE(marker_seen);
@@ -448,7 +467,8 @@ TEST(BrokerTlsSystemTest, TlsListenersWithAndWithoutClientCertificates) {
   std::string tls_pub = tls_base + " -t tls -m x -p ";
   EXPECT_EQ(RunCommand(tls_pub + port(1)).exit_code, 0) << RunCommand(tls_pub + port(1)).output;
   EXPECT_NE(RunCommand(tls_pub + port(2)).exit_code, 0);  // no client certificate
-  std::string with_cert = tls_pub + port(2) + " --cert " + tls.client_cert + " --key " + tls.client_key;
+  std::string with_cert =
+      tls_pub + port(2) + " --cert " + tls.client_cert + " --key " + tls.client_key;
   auto r = RunCommand(with_cert);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   // Retained over TLS, read back over plain TCP: one broker behind every listener.

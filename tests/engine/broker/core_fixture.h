@@ -25,8 +25,8 @@ class BrokerCoreTest : public ::testing::Test {
     now_ += d;
     core_.Tick(now_);
   }
-  static codec::Publish Pub(std::string_view topic, std::string_view payload, QoS qos = QoS::kAtMostOnce,
-                            uint16_t id = 0, bool retain = false) {
+  static codec::Publish Pub(std::string_view topic, std::string_view payload,
+                            QoS qos = QoS::kAtMostOnce, uint16_t id = 0, bool retain = false) {
     codec::Publish p;
     p.topic = topic;
     p.payload = {reinterpret_cast<const uint8_t*>(payload.data()), payload.size()};

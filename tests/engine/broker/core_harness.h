@@ -36,7 +36,9 @@ struct Received {
   std::vector<uint8_t> bytes;
   codec::Packet packet;
   template <typename T>
-  const T* As() const { return std::get_if<T>(&packet); }
+  const T* As() const {
+    return std::get_if<T>(&packet);
+  }
 };
 
 inline std::vector<uint8_t> Bytes(std::initializer_list<int> list) {
@@ -90,7 +92,10 @@ class TestClient {
     return received_.size();
   }
   const std::vector<uint8_t>& raw() const { return transport_.out; }
-  void ClearRaw() { transport_.out.clear(); consumed_ = 0; }
+  void ClearRaw() {
+    transport_.out.clear();
+    consumed_ = 0;
+  }
   // The peer drops the connection (no DISCONNECT).
   void Drop() {
     core_.OnTransportClosed(client_, *now_);

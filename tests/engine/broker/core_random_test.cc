@@ -16,11 +16,15 @@ using testing::TestClient;
 std::vector<std::vector<uint8_t>> Templates(bool v5) {
   std::vector<std::vector<uint8_t>> t;
   if (v5) {
-    t.push_back(Bytes({0x82, 0x09, 0x00, 0x01, 0x02, 0x0b, 0x05, 0x00, 0x01, '#', 0x2e}));  // SUB id 5, RAP+NL+QoS2
-    t.push_back(Bytes({0x82, 0x0e, 0x00, 0x02, 0x00, 0x00, 0x09, '$', 's', 'h', 'a', 'r', 'e', '/', 'g', '/'}));
-    t.push_back(Bytes({0x34, 0x0a, 0x00, 0x01, 'a', 0x00, 0x07, 0x05, 0x23, 0x00, 0x01, 'x'}));  // QoS2 alias 1
-    t.push_back(Bytes({0x30, 0x07, 0x00, 0x00, 0x03, 0x23, 0x00, 0x01, 'y'}));              // alias only
-    t.push_back(Bytes({0x33, 0x0c, 0x00, 0x01, 'b', 0x00, 0x08, 0x05, 0x02, 0x00, 0x00, 0x00, 0x01, 'z'}));  // expiry, retain
+    t.push_back(Bytes({0x82, 0x09, 0x00, 0x01, 0x02, 0x0b, 0x05, 0x00, 0x01, '#',
+                       0x2e}));  // SUB id 5, RAP+NL+QoS2
+    t.push_back(Bytes(
+        {0x82, 0x0e, 0x00, 0x02, 0x00, 0x00, 0x09, '$', 's', 'h', 'a', 'r', 'e', '/', 'g', '/'}));
+    t.push_back(Bytes(
+        {0x34, 0x0a, 0x00, 0x01, 'a', 0x00, 0x07, 0x05, 0x23, 0x00, 0x01, 'x'}));  // QoS2 alias 1
+    t.push_back(Bytes({0x30, 0x07, 0x00, 0x00, 0x03, 0x23, 0x00, 0x01, 'y'}));     // alias only
+    t.push_back(Bytes({0x33, 0x0c, 0x00, 0x01, 'b', 0x00, 0x08, 0x05, 0x02, 0x00, 0x00, 0x00, 0x01,
+                       'z'}));  // expiry, retain
     t.push_back(Bytes({0x62, 0x02, 0x00, 0x07}));
     t.push_back(Bytes({0x50, 0x03, 0x00, 0x01, 0x80}));
     t.push_back(Bytes({0xe0, 0x05, 0x04, 0x03, 0x11, 0x00, 0x00}));
@@ -40,8 +44,16 @@ std::vector<std::vector<uint8_t>> Templates(bool v5) {
 }
 
 std::vector<uint8_t> ConnectBytes(bool v5, const std::string& id, bool will) {
-  std::vector<uint8_t> body = {0x00, 0x04, 'M', 'Q', 'T', 'T', static_cast<uint8_t>(v5 ? 5 : 4),
-                               static_cast<uint8_t>(will ? 0x2c : 0x00), 0x00, 0x05};
+  std::vector<uint8_t> body = {0x00,
+                               0x04,
+                               'M',
+                               'Q',
+                               'T',
+                               'T',
+                               static_cast<uint8_t>(v5 ? 5 : 4),
+                               static_cast<uint8_t>(will ? 0x2c : 0x00),
+                               0x00,
+                               0x05};
   if (v5) {
     body.insert(body.end(), {0x05, 0x11, 0x00, 0x00, 0x00, 0x0a});  // session expiry 10 s
   }
@@ -78,7 +90,8 @@ TEST(BrokerCoreRandomTest, MutatedTrafficNeverCrashes) {
       c = std::make_unique<TestClient>(
           core, &now, v5[slot] ? codec::ProtocolVersion::kV5 : codec::ProtocolVersion::kV311);
       auto connect = ConnectBytes(v5[slot], "c" + std::to_string(rng() % 4), rng() % 2 == 0);
-      if (rng() % 4 == 0) connect[rng() % connect.size()] ^= static_cast<uint8_t>(1u << (rng() % 8));
+      if (rng() % 4 == 0)
+        connect[rng() % connect.size()] ^= static_cast<uint8_t>(1u << (rng() % 8));
       c->SendRaw(connect);
       continue;
     }

@@ -41,9 +41,13 @@ TEST(FanoutAllocationTest, AllocationsPerPublishDoNotGrowWithSubscribers) {
     std::string id = "s" + std::to_string(i);
     // Sized once and filled in place: GCC 12's -Warray-bounds misreads insert() after an
     // initializer list at -O2.
-    const uint8_t head[] = {0x10, static_cast<uint8_t>(12 + id.size()), 0x00, 0x04, 'M', 'Q',
-                            'T', 'T', 0x04, 0x02, 0x00, 0x3c, 0x00,
-                            static_cast<uint8_t>(id.size())};
+    const uint8_t head[] = {0x10, static_cast<uint8_t>(12 + id.size()),
+                            0x00, 0x04,
+                            'M',  'Q',
+                            'T',  'T',
+                            0x04, 0x02,
+                            0x00, 0x3c,
+                            0x00, static_cast<uint8_t>(id.size())};
     std::vector<uint8_t> connect(sizeof head + id.size());
     std::copy(std::begin(head), std::end(head), connect.begin());
     std::copy(id.begin(), id.end(), connect.begin() + sizeof head);
@@ -53,8 +57,8 @@ TEST(FanoutAllocationTest, AllocationsPerPublishDoNotGrowWithSubscribers) {
     subs.push_back(std::move(c));
   }
   TestClient pub(core, &now, codec::ProtocolVersion::kV311);
-  pub.SendRaw(Bytes({0x10, 0x0d, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, 0x00, 0x3c, 0x00,
-                     0x01, 'p'}));
+  pub.SendRaw(
+      Bytes({0x10, 0x0d, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, 0x00, 0x3c, 0x00, 0x01, 'p'}));
   // PUBLISH QoS 1 "t" (topic fits std::string's inline buffer), 32-byte payload.
   std::vector<uint8_t> publish = {0x32, 0x25, 0x00, 0x01, 't', 0x00, 0x01};
   publish.resize(publish.size() + 32, 'x');

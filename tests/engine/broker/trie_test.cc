@@ -1,10 +1,9 @@
 // SubscriptionTrie: wildcard matching, $-topics, shared groups, removal and pruning.
-#include "engine/broker/subscription_trie.h"
-
 #include <algorithm>
 #include <set>
 
 #include "codec/topic.h"
+#include "engine/broker/subscription_trie.h"
 #include "gtest/gtest.h"
 
 namespace mqb::engine::broker {
@@ -24,11 +23,11 @@ std::set<Session*> Matches(SubscriptionTrie& t, std::string_view topic) {
 }
 
 TEST(SubscriptionTrieTest, AgreesWithTopicMatches) {
-  const std::vector<std::string> filters = {"#",     "+",       "a",     "a/#",   "a/+",
-                                            "a/b",   "a/+/c",   "+/b/#", "+/+",   "a/b/c/#",
-                                            "$SYS/#", "$SYS/+", "+/",    "a//b",  "/+"};
-  const std::vector<std::string> topics = {"a",     "a/b",  "a/b/c", "a/x/c", "b/b",  "x/b/y/z",
-                                           "$SYS/x", "$SYS", "a/",    "a//b",  "/a",   "/"};
+  const std::vector<std::string> filters = {"#",      "+",      "a",     "a/#",  "a/+",
+                                            "a/b",    "a/+/c",  "+/b/#", "+/+",  "a/b/c/#",
+                                            "$SYS/#", "$SYS/+", "+/",    "a//b", "/+"};
+  const std::vector<std::string> topics = {"a",      "a/b",  "a/b/c", "a/x/c", "b/b", "x/b/y/z",
+                                           "$SYS/x", "$SYS", "a/",    "a//b",  "/a",  "/"};
   SubscriptionTrie t;
   for (size_t i = 0; i < filters.size(); ++i) {
     ASSERT_TRUE(t.Add("", filters[i], {S(static_cast<int>(i) + 1), {}, 0}));
@@ -48,8 +47,9 @@ TEST(SubscriptionTrieTest, AddReplacesAndRemovePrunes) {
   EXPECT_FALSE(t.Add("", "a/b", {S(1), {}, 2}));
   EXPECT_EQ(t.size(), 1u);
   uint32_t id = 0;
-  t.Match("a/b", [&](const SubscriptionEntry& e) { id = e.subscription_id; },
-          [](std::vector<SubscriptionEntry>&, size_t&) {});
+  t.Match(
+      "a/b", [&](const SubscriptionEntry& e) { id = e.subscription_id; },
+      [](std::vector<SubscriptionEntry>&, size_t&) {});
   EXPECT_EQ(id, 2u);
   EXPECT_FALSE(t.Remove("", "a/c", S(1)));
   EXPECT_FALSE(t.Remove("", "a/b", S(2)));

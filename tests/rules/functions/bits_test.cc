@@ -25,8 +25,8 @@ TEST(BitsFns, ReferenceExamples) {
 
 TEST(BitsFns, ShiftEdges) {
   TestContext ctx;
-  EXPECT_VAL(ctx.Call("bitsl", {I(1), I(-1)}), I(0));   // negative left shift shifts right
-  EXPECT_VAL(ctx.Call("bitsr", {I(1), I(-3)}), I(8));   // negative right shift shifts left
+  EXPECT_VAL(ctx.Call("bitsl", {I(1), I(-1)}), I(0));  // negative left shift shifts right
+  EXPECT_VAL(ctx.Call("bitsr", {I(1), I(-3)}), I(8));  // negative right shift shifts left
   EXPECT_VAL(ctx.Call("bitsr", {I(-1), I(INT64_MAX)}), I(-1));
   EXPECT_FN_ERROR(ctx.Call("bitsr", {I(5), I(INT64_MIN)}), kException);  // huge left shift
   EXPECT_VAL(ctx.Call("bitsl", {I(0), I(1000)}), I(0));
@@ -60,20 +60,17 @@ TEST(BitsFns, SubbitsSuite) {
   EXPECT_VAL(ctx.Call("subbits", {ff, I(2), I(7)}), I(127));
   EXPECT_VAL(ctx.Call("subbits", {ff, I(2), I(8)}), I(127));
   Value v456 = ctx.S(std::string_view("\x00\x00\x01\xC8", 4));
-  EXPECT_VAL(ctx.Call("subbits", {v456, I(1), I(32), S("integer"), S("signed"), S("big")}),
-             I(456));
+  EXPECT_VAL(ctx.Call("subbits", {v456, I(1), I(32), S("integer"), S("signed"), S("big")}), I(456));
   EXPECT_VAL(ctx.Call("subbits", {v456, I(1), I(32), S("integer"), S("unsigned")}), I(456));
   Value m456 = ctx.S(std::string_view("\xFF\xFF\xFE\x38", 4));
   EXPECT_VAL(ctx.Call("subbits", {m456, I(1), I(32), S("integer"), S("signed"), S("big")}),
              I(-456));
   // <<5.3:64/float>>
   Value f53 = ctx.S(std::string_view("\x40\x15\x33\x33\x33\x33\x33\x33", 8));
-  EXPECT_VAL(ctx.Call("subbits", {f53, I(1), I(64), S("float"), S("unsigned"), S("big")}),
-             F(5.3));
+  EXPECT_VAL(ctx.Call("subbits", {f53, I(1), I(64), S("float"), S("unsigned"), S("big")}), F(5.3));
   EXPECT_VAL(ctx.Call("subbits", {f53, I(1), I(64), S("float")}), F(5.3));
   Value fm53 = ctx.S(std::string_view("\xC0\x15\x33\x33\x33\x33\x33\x33", 8));
-  EXPECT_VAL(ctx.Call("subbits", {fm53, I(1), I(64), S("float"), S("signed"), S("big")}),
-             F(-5.3));
+  EXPECT_VAL(ctx.Call("subbits", {fm53, I(1), I(64), S("float"), S("signed"), S("big")}), F(-5.3));
 }
 
 TEST(BitsFns, SubbitsReferenceExamples) {
@@ -88,8 +85,7 @@ TEST(BitsFns, SubbitsReferenceExamples) {
   EXPECT_VAL(ctx.Call("subbits", {b, I(9), I(4)}), I(4));
   EXPECT_VAL(ctx.Call("subbits", {b, I(1), I(16), S("integer"), S("unsigned"), S("big")}),
              I(40782));
-  EXPECT_VAL(ctx.Call("subbits", {b, I(1), I(16), S("integer"), S("signed"), S("big")}),
-             I(-24754));
+  EXPECT_VAL(ctx.Call("subbits", {b, I(1), I(16), S("integer"), S("signed"), S("big")}), I(-24754));
   EXPECT_VAL(ctx.Call("subbits", {b, I(1), I(16), S("integer"), S("unsigned"), S("little")}),
              I(20127));
   EXPECT_VAL(ctx.Call("subbits", {b, I(1), I(16), S("float"), S("unsigned"), S("big")}),

@@ -15,8 +15,8 @@ TEST(Calendar, CivilRoundTrip) {
   for (int64_t secs : {int64_t{0}, int64_t{1709217100}, int64_t{-1}, int64_t{4107588271},
                        int64_t{-62167219200}, int64_t{253402300799}}) {
     CivilTime c = CivilFromUnixSeconds(secs);
-    int64_t back = DaysFromCivil(c.year, c.month, c.day) * 86400 + c.hour * 3600 +
-                   c.minute * 60 + c.second;
+    int64_t back =
+        DaysFromCivil(c.year, c.month, c.day) * 86400 + c.hour * 3600 + c.minute * 60 + c.second;
     EXPECT_EQ(back, secs);
   }
   CivilTime c = CivilFromUnixSeconds(1709217100);  // 2024-02-29 14:31:40 UTC (leap day)
@@ -93,20 +93,19 @@ TEST(Calendar, Rfc3339) {
 TEST(Calendar, FormatDate) {
   // EMQX reference examples for format_date.
   std::string s;
-  ASSERT_TRUE(FormatDate(1708933353472, TimeUnit::kMillisecond, 28800, "%Y-%m-%d %H:%M:%S.%6N%z",
-                         &s));
+  ASSERT_TRUE(
+      FormatDate(1708933353472, TimeUnit::kMillisecond, 28800, "%Y-%m-%d %H:%M:%S.%6N%z", &s));
   EXPECT_EQ(s, "2024-02-26 15:42:33.472000+0800");
   s.clear();
-  ASSERT_TRUE(FormatDate(1708933353472, TimeUnit::kMillisecond, 28800,
-                         "%Y-%m-%d %H:%M:%S.%6N%:z", &s));
+  ASSERT_TRUE(
+      FormatDate(1708933353472, TimeUnit::kMillisecond, 28800, "%Y-%m-%d %H:%M:%S.%6N%:z", &s));
   EXPECT_EQ(s, "2024-02-26 15:42:33.472000+08:00");
   s.clear();
   ASSERT_TRUE(FormatDate(1708933353472, TimeUnit::kMillisecond, 8 * 3600 + 20 * 60 + 30,
                          "%Y-%m-%d %H:%M:%S.%3N%::z", &s));
   EXPECT_EQ(s, "2024-02-26 16:03:03.472+08:20:30");
   s.clear();
-  ASSERT_TRUE(FormatDate(1708933353472, TimeUnit::kMillisecond, 0, "%Y-%m-%d %H:%M:%S.%3N%:z",
-                         &s));
+  ASSERT_TRUE(FormatDate(1708933353472, TimeUnit::kMillisecond, 0, "%Y-%m-%d %H:%M:%S.%3N%:z", &s));
   EXPECT_EQ(s, "2024-02-26 07:42:33.472+00:00");
   s.clear();
   ASSERT_TRUE(FormatDate(1708933353, TimeUnit::kSecond, 0, "%N|%y|%%", &s));
@@ -118,18 +117,14 @@ TEST(Calendar, FormatDate) {
 TEST(Calendar, ParseFormattedDate) {
   std::string err;
   // t_parse_date_errors compatibility values (UTC).
-  EXPECT_EQ(ParseFormattedDate("2022-05-26 10:40:12", "%Y-%m-%d %H:%M:%S", TimeUnit::kSecond,
-                               &err),
+  EXPECT_EQ(ParseFormattedDate("2022-05-26 10:40:12", "%Y-%m-%d %H:%M:%S", TimeUnit::kSecond, &err),
             1653561612);
   // Literal format characters are skipped, not compared (EMQX 4.x compatibility).
-  EXPECT_EQ(ParseFormattedDate("2022-05-26 10:40:12", "%Y-%m-%d %H-%M-%S", TimeUnit::kSecond,
-                               &err),
+  EXPECT_EQ(ParseFormattedDate("2022-05-26 10:40:12", "%Y-%m-%d %H-%M-%S", TimeUnit::kSecond, &err),
             1653561612);
-  EXPECT_EQ(ParseFormattedDate("2024-02-29 14:31:40", "%Y-%m-%d %H:%M:%S", TimeUnit::kSecond,
-                               &err),
+  EXPECT_EQ(ParseFormattedDate("2024-02-29 14:31:40", "%Y-%m-%d %H:%M:%S", TimeUnit::kSecond, &err),
             1709217100);
-  EXPECT_EQ(ParseFormattedDate("2100-03-01 12:44:31", "%Y-%m-%d %H:%M:%S", TimeUnit::kSecond,
-                               &err),
+  EXPECT_EQ(ParseFormattedDate("2100-03-01 12:44:31", "%Y-%m-%d %H:%M:%S", TimeUnit::kSecond, &err),
             4107588271);
   EXPECT_EQ(ParseFormattedDate("2024-02-23 15:00:00.123+08:00", "%Y-%m-%d %H:%M:%S.%3N%:z",
                                TimeUnit::kSecond, &err),
@@ -141,22 +136,22 @@ TEST(Calendar, ParseFormattedDate) {
                                TimeUnit::kNanosecond, &err),
             1709289038333000000);
 
-  EXPECT_FALSE(ParseFormattedDate("2022-059999-26 10:40:12", "%Y-%m-%d %H:%M:%S",
-                                  TimeUnit::kSecond, &err));
+  EXPECT_FALSE(
+      ParseFormattedDate("2022-059999-26 10:40:12", "%Y-%m-%d %H:%M:%S", TimeUnit::kSecond, &err));
   EXPECT_EQ(err, "bad_formatter_or_date");
-  EXPECT_FALSE(ParseFormattedDate("2022-05-26 10:40:12", "%y-%m-%d %H:%M:%S", TimeUnit::kSecond,
-                                  &err));
+  EXPECT_FALSE(
+      ParseFormattedDate("2022-05-26 10:40:12", "%y-%m-%d %H:%M:%S", TimeUnit::kSecond, &err));
   EXPECT_EQ(err, "bad_formatter_or_date");
   EXPECT_FALSE(ParseFormattedDate("2022-32 10:40:12", "%Y-%d %H:%M:%S", TimeUnit::kSecond, &err));
   EXPECT_EQ(err, "missing_date_part month");
   EXPECT_FALSE(ParseFormattedDate("10:40:12", "%H:%M:%S", TimeUnit::kSecond, &err));
   EXPECT_EQ(err, "missing_date_part year");
-  EXPECT_FALSE(ParseFormattedDate("2022-05-32 10:40:12", "%Y-%m-%d %H:%M:%S", TimeUnit::kSecond,
-                                  &err));
-  EXPECT_FALSE(ParseFormattedDate("2023-02-29 10:40:12", "%Y-%m-%d %H:%M:%S", TimeUnit::kSecond,
-                                  &err));
-  EXPECT_FALSE(ParseFormattedDate("2024-02-30 10:40:12", "%Y-%m-%d %H:%M:%S", TimeUnit::kSecond,
-                                  &err));
+  EXPECT_FALSE(
+      ParseFormattedDate("2022-05-32 10:40:12", "%Y-%m-%d %H:%M:%S", TimeUnit::kSecond, &err));
+  EXPECT_FALSE(
+      ParseFormattedDate("2023-02-29 10:40:12", "%Y-%m-%d %H:%M:%S", TimeUnit::kSecond, &err));
+  EXPECT_FALSE(
+      ParseFormattedDate("2024-02-30 10:40:12", "%Y-%m-%d %H:%M:%S", TimeUnit::kSecond, &err));
   EXPECT_FALSE(ParseFormattedDate("2024", "%Y-%m-%d", TimeUnit::kSecond, &err));
 }
 
@@ -170,8 +165,8 @@ TEST(Calendar, FormatParseRoundTrip) {
   }
   int64_t ms = 1708933353472;
   std::string s;
-  ASSERT_TRUE(FormatDate(ms, TimeUnit::kMillisecond, 4 * 3600, "--%m--%d--%Y---%H:%M:%S:%3N%z",
-                         &s));
+  ASSERT_TRUE(
+      FormatDate(ms, TimeUnit::kMillisecond, 4 * 3600, "--%m--%d--%Y---%H:%M:%S:%3N%z", &s));
   std::string err;
   EXPECT_EQ(ParseFormattedDate(s, "--%m--%d--%Y---%H:%M:%S:%3N%z", TimeUnit::kMillisecond, &err),
             ms);

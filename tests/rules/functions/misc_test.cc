@@ -28,8 +28,8 @@ TEST(MiscFns, UuidV4) {
     for (size_t i = 0; i < s.size(); ++i) {
       const char c = s[i];
       const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-      if ((shape[i] == 'x' && !hex) || (shape[i] == 'v' && std::string_view("89ab").find(c) ==
-                                                              std::string_view::npos) ||
+      if ((shape[i] == 'x' && !hex) ||
+          (shape[i] == 'v' && std::string_view("89ab").find(c) == std::string_view::npos) ||
           (shape[i] != 'x' && shape[i] != 'v' && c != shape[i])) {
         return false;
       }

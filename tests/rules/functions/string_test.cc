@@ -2,12 +2,12 @@
 // t_substr, t_trim, t_split_*, t_tokens, t_concat, t_sprintf, t_pad*, t_replace, t_ascii,
 // t_join_to_string, t_join_to_sql_values_string, t_find*, t_regex_*, t_unescape*,
 // t_map_to_redis_hset_args) and the EMQX SQL function reference; jq: EMQX's rule-sql-jq page.
-#include "tests/rules/functions/test_context.h"
-
 #include <atomic>
 #include <chrono>
 #include <thread>
 #include <vector>
+
+#include "tests/rules/functions/test_context.h"
 
 namespace mqb::rules::testing {
 namespace {
@@ -146,8 +146,7 @@ TEST(StringFns, Tokens) {
   ExpectStrings(ctx.Call("tokens", {S("哈哈, 你好, 是的\r\n"), S(", "), S("nocrlf")}),
                 {"哈哈", "你好", "是的"});
   ExpectStrings(ctx.Call("tokens", {S("a,b;c,d"), S(",;")}), {"a", "b", "c", "d"});
-  ExpectStrings(ctx.Call("tokens", {S("a\rb\nc\r\nd"), S(";"), S("nocrlf")}),
-                {"a", "b", "c", "d"});
+  ExpectStrings(ctx.Call("tokens", {S("a\rb\nc\r\nd"), S(";"), S("nocrlf")}), {"a", "b", "c", "d"});
   EXPECT_FN_ERROR(ctx.Call("tokens", {S("a"), S(","), S("crlf")}), kBadArgument);
 }
 
@@ -309,8 +308,8 @@ TEST(StringFns, Regex) {
   EXPECT_STR(ctx.Call("regex_replace", {S("accbcd"), S("c+"), S("[&]")}), "a[cc]b[c]d");
   EXPECT_STR(ctx.Call("regex_replace", {S("hello 123"), S("\\d+"), S("world")}), "hello world");
   EXPECT_STR(ctx.Call("regex_replace", {S("a;b; c"), S(";\\s*"), S(",")}), "a,b,c");
-  EXPECT_STR(ctx.Call("regex_replace", {S("2024-05-20"), S("(\\d+)-(\\d+)-(\\d+)"),
-                                        S("\\3/\\2/\\g{1} \\&")}),
+  EXPECT_STR(ctx.Call("regex_replace",
+                      {S("2024-05-20"), S("(\\d+)-(\\d+)-(\\d+)"), S("\\3/\\2/\\g{1} \\&")}),
              "20/05/2024 &");
   EXPECT_STR(ctx.Call("regex_replace", {S("abc"), S("x*"), S("-")}), "-a-b-c-");
   ExpectStrings(ctx.Call("regex_extract", {S("Number: 12345"), S("(\\d+)")}), {"12345"});
@@ -396,8 +395,7 @@ TEST(JqFn, TimeoutStopsALoopThatProducesNothing) {
   auto r = ctx.Call("jq", {S("last(range(1e15))"), S("null"), I(200)});
   const auto took = std::chrono::steady_clock::now() - start;
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().message.find("timeout after 200 ms"), std::string::npos)
-      << r.error().message;
+  EXPECT_NE(r.error().message.find("timeout after 200 ms"), std::string::npos) << r.error().message;
   EXPECT_LT(took, std::chrono::seconds(5));
   r = ctx.Call("jq", {S("last(range(3))"), S("null"), I(1000)});
   ASSERT_TRUE(r.ok()) << r.error().ToString();

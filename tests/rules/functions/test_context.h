@@ -103,12 +103,12 @@ inline Value S(std::string_view literal) { return Value::StringRef(literal); }
 
 // EXPECT_CLOSE(result, expected double): ok, a float, within a few ulps (libm implementations
 // differ in the last bit for transcendental functions).
-#define EXPECT_CLOSE(result_expr, expected)                                                  \
-  do {                                                                                       \
-    auto mqb_r_ = (result_expr);                                                             \
+#define EXPECT_CLOSE(result_expr, expected)                                                       \
+  do {                                                                                            \
+    auto mqb_r_ = (result_expr);                                                                  \
     ASSERT_TRUE(mqb_r_.ok() && mqb_r_.value().is_float()) << ::mqb::rules::testing::Show(mqb_r_); \
-    EXPECT_NEAR(mqb_r_.value().AsFloat(), (expected), 4e-16 * std::fabs(expected))           \
-        << #result_expr;                                                                     \
+    EXPECT_NEAR(mqb_r_.value().AsFloat(), (expected), 4e-16 * std::fabs(expected))                \
+        << #result_expr;                                                                          \
   } while (0)
 
 inline std::string Show(const Result<Value, EvalError>& r) {
@@ -118,29 +118,29 @@ inline std::string Show(const Result<Value, EvalError>& r) {
 }  // namespace mqb::rules::testing
 
 // EXPECT_VAL(result, expected Value): ok and exactly equal (1 and 1.0 differ).
-#define EXPECT_VAL(result_expr, expected_expr)                                               \
-  do {                                                                                       \
-    auto mqb_r_ = (result_expr);                                                             \
-    ::mqb::rules::Value mqb_e_ = (expected_expr);                                            \
-    EXPECT_TRUE(mqb_r_.ok() && mqb_r_.value() == mqb_e_)                                     \
-        << #result_expr << "\n  got:      " << ::mqb::rules::testing::Show(mqb_r_)           \
-        << "\n  expected: " << ::mqb::rules::ToJson(mqb_e_);                                 \
+#define EXPECT_VAL(result_expr, expected_expr)                                     \
+  do {                                                                             \
+    auto mqb_r_ = (result_expr);                                                   \
+    ::mqb::rules::Value mqb_e_ = (expected_expr);                                  \
+    EXPECT_TRUE(mqb_r_.ok() && mqb_r_.value() == mqb_e_)                           \
+        << #result_expr << "\n  got:      " << ::mqb::rules::testing::Show(mqb_r_) \
+        << "\n  expected: " << ::mqb::rules::ToJson(mqb_e_);                       \
   } while (0)
 
 // EXPECT_STR(result, "text"): ok and a string equal to text (any bytes).
-#define EXPECT_STR(result_expr, text)                                                        \
-  do {                                                                                       \
-    auto mqb_r_ = (result_expr);                                                             \
-    EXPECT_TRUE(mqb_r_.ok() && mqb_r_.value().is_string() &&                                 \
-                mqb_r_.value().AsString() == std::string_view(text))                         \
-        << #result_expr << "\n  got:      " << ::mqb::rules::testing::Show(mqb_r_)           \
-        << "\n  expected: \"" << std::string_view(text) << "\"";                             \
+#define EXPECT_STR(result_expr, text)                                              \
+  do {                                                                             \
+    auto mqb_r_ = (result_expr);                                                   \
+    EXPECT_TRUE(mqb_r_.ok() && mqb_r_.value().is_string() &&                       \
+                mqb_r_.value().AsString() == std::string_view(text))               \
+        << #result_expr << "\n  got:      " << ::mqb::rules::testing::Show(mqb_r_) \
+        << "\n  expected: \"" << std::string_view(text) << "\"";                   \
   } while (0)
 
 // EXPECT_FN_ERROR(result, Kind): failed with that EvalError kind.
-#define EXPECT_FN_ERROR(result_expr, err_kind)                                                   \
-  do {                                                                                       \
-    auto mqb_r_ = (result_expr);                                                             \
-    EXPECT_TRUE(!mqb_r_.ok() && mqb_r_.error().kind == ::mqb::rules::EvalError::Kind::err_kind)  \
-        << #result_expr << "\n  got: " << ::mqb::rules::testing::Show(mqb_r_);               \
+#define EXPECT_FN_ERROR(result_expr, err_kind)                                                  \
+  do {                                                                                          \
+    auto mqb_r_ = (result_expr);                                                                \
+    EXPECT_TRUE(!mqb_r_.ok() && mqb_r_.error().kind == ::mqb::rules::EvalError::Kind::err_kind) \
+        << #result_expr << "\n  got: " << ::mqb::rules::testing::Show(mqb_r_);                  \
   } while (0)

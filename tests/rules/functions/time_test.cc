@@ -50,24 +50,24 @@ TEST(TimeFns, UnixTsToRfc3339UsesTheLocalOffset) {
   TestContext ctx;
   int64_t off = functions::LocalOffsetSeconds(1708671600);
   std::string want;
-  ASSERT_TRUE(functions::FormatRfc3339(1708671600766, functions::TimeUnit::kMillisecond, off,
-                                       &want));
+  ASSERT_TRUE(
+      functions::FormatRfc3339(1708671600766, functions::TimeUnit::kMillisecond, off, &want));
   EXPECT_STR(ctx.Call("unix_ts_to_rfc3339", {I(1708671600766), S("millisecond")}), want);
 }
 
 TEST(TimeFns, FormatDate) {
   TestContext ctx;
-  EXPECT_STR(ctx.Call("format_date", {S("millisecond"), S("+08:00"),
-                                      S("%Y-%m-%d %H:%M:%S.%6N%z"), I(1708933353472)}),
+  EXPECT_STR(ctx.Call("format_date", {S("millisecond"), S("+08:00"), S("%Y-%m-%d %H:%M:%S.%6N%z"),
+                                      I(1708933353472)}),
              "2024-02-26 15:42:33.472000+0800");
-  EXPECT_STR(ctx.Call("format_date", {S("millisecond"), S("+08:00"),
-                                      S("%Y-%m-%d %H:%M:%S.%6N%:z"), I(1708933353472)}),
+  EXPECT_STR(ctx.Call("format_date", {S("millisecond"), S("+08:00"), S("%Y-%m-%d %H:%M:%S.%6N%:z"),
+                                      I(1708933353472)}),
              "2024-02-26 15:42:33.472000+08:00");
   EXPECT_STR(ctx.Call("format_date", {S("millisecond"), S("+08:20:30"),
                                       S("%Y-%m-%d %H:%M:%S.%3N%::z"), I(1708933353472)}),
              "2024-02-26 16:03:03.472+08:20:30");
-  EXPECT_STR(ctx.Call("format_date", {S("millisecond"), S("Z"), S("%Y-%m-%d %H:%M:%S.%3N%:z"),
-                                      I(1708933353472)}),
+  EXPECT_STR(ctx.Call("format_date",
+                      {S("millisecond"), S("Z"), S("%Y-%m-%d %H:%M:%S.%3N%:z"), I(1708933353472)}),
              "2024-02-26 07:42:33.472+00:00");
   EXPECT_STR(ctx.Call("format_date", {S("millisecond"), I(28800), S("%Y-%m-%d %H:%M:%S.%3N%:z"),
                                       I(1708933353472)}),
@@ -76,8 +76,7 @@ TEST(TimeFns, FormatDate) {
   EXPECT_STR(ctx.Call("format_date", {S("second"), S("Z"), S("%Y-%m-%dT%H:%M:%S")}),
              "2024-02-26T07:42:33");
   EXPECT_FN_ERROR(ctx.Call("format_date", {S("day"), S("Z"), S("%Y")}), kBadArgument);
-  EXPECT_FN_ERROR(ctx.Call("format_date", {S("second"), S("+25:00"), S("%Y"), I(0)}),
-                  kBadArgument);
+  EXPECT_FN_ERROR(ctx.Call("format_date", {S("second"), S("+25:00"), S("%Y"), I(0)}), kBadArgument);
   EXPECT_FN_ERROR(ctx.Call("format_date", {S("second"), I(86400), S("%z"), I(0)}), kBadArgument);
   EXPECT_FN_ERROR(ctx.Call("format_date", {S("second"), I(INT64_MAX), S("%Y"), I(0)}),
                   kBadArgument);
@@ -86,45 +85,45 @@ TEST(TimeFns, FormatDate) {
 
 TEST(TimeFns, DateToUnixTs) {
   TestContext ctx;
-  EXPECT_VAL(ctx.Call("date_to_unix_ts", {S("second"), S("%Y-%m-%d %H:%M:%S%:z"),
-                                          S("2024-02-23 15:00:00+08:00")}),
+  EXPECT_VAL(ctx.Call("date_to_unix_ts",
+                      {S("second"), S("%Y-%m-%d %H:%M:%S%:z"), S("2024-02-23 15:00:00+08:00")}),
              I(1708671600));
   EXPECT_VAL(ctx.Call("date_to_unix_ts", {S("second"), S("+08:00"), S("%Y-%m-%d %H:%M:%S%:z"),
                                           S("2024-02-23 15:00:00")}),
              I(1708671600));
-  EXPECT_VAL(ctx.Call("date_to_unix_ts", {S("second"), S("Z"), S("%Y-%m-%d %H:%M:%S%:z"),
-                                          S("2024-02-23 07:00:00")}),
+  EXPECT_VAL(ctx.Call("date_to_unix_ts",
+                      {S("second"), S("Z"), S("%Y-%m-%d %H:%M:%S%:z"), S("2024-02-23 07:00:00")}),
              I(1708671600));
-  EXPECT_VAL(ctx.Call("date_to_unix_ts", {S("second"), I(14400), S("%Y-%m-%d %H:%M:%S%:z"),
-                                          S("2024-02-23 15:00:00")}),
+  EXPECT_VAL(ctx.Call("date_to_unix_ts",
+                      {S("second"), I(14400), S("%Y-%m-%d %H:%M:%S%:z"), S("2024-02-23 15:00:00")}),
              I(1708686000));
   // t_date_to_unix_ts table (expected = the same instant via RFC 3339).
-  EXPECT_VAL(ctx.Call("date_to_unix_ts", {S("second"), S("+08:00"), S("%Y-%m-%d %H-%M-%S"),
-                                          S("2024-03-01 10:30:38")}),
+  EXPECT_VAL(ctx.Call("date_to_unix_ts",
+                      {S("second"), S("+08:00"), S("%Y-%m-%d %H-%M-%S"), S("2024-03-01 10:30:38")}),
              I(1709260238));
-  EXPECT_VAL(ctx.Call("date_to_unix_ts", {S("millisecond"), S("+08:00"),
-                                          S("%Y-%m-%d %H-%M-%S.%3N"), S("2024-03-01 10:30:38.333")}),
+  EXPECT_VAL(ctx.Call("date_to_unix_ts", {S("millisecond"), S("+08:00"), S("%Y-%m-%d %H-%M-%S.%3N"),
+                                          S("2024-03-01 10:30:38.333")}),
              I(1709260238333));
-  EXPECT_VAL(ctx.Call("date_to_unix_ts", {S("nanosecond"), S("+08:00"),
-                                          S("%Y-%m-%d %H-%M-%S.%3N"), S("2024-03-01 10:30:38.333")}),
+  EXPECT_VAL(ctx.Call("date_to_unix_ts", {S("nanosecond"), S("+08:00"), S("%Y-%m-%d %H-%M-%S.%3N"),
+                                          S("2024-03-01 10:30:38.333")}),
              I(1709260238333000000));
-  EXPECT_VAL(ctx.Call("date_to_unix_ts", {S("second"), S("+08:00"), S("%Y-%m-%d %H:%M:%S"),
-                                          S("2024-02-29 14:31:40")}),
+  EXPECT_VAL(ctx.Call("date_to_unix_ts",
+                      {S("second"), S("+08:00"), S("%Y-%m-%d %H:%M:%S"), S("2024-02-29 14:31:40")}),
              I(1709188300));
-  EXPECT_VAL(ctx.Call("date_to_unix_ts", {S("second"), S("+08:00"), S("%Y-%m-%d %H:%M:%S"),
-                                          S("2100-03-01 12:44:31")}),
+  EXPECT_VAL(ctx.Call("date_to_unix_ts",
+                      {S("second"), S("+08:00"), S("%Y-%m-%d %H:%M:%S"), S("2100-03-01 12:44:31")}),
              I(4107559471));
-  EXPECT_FN_ERROR(ctx.Call("date_to_unix_ts", {S("second"), S("%Y-%m-%d %H:%M:%S"),
-                                               S("2023-02-29 10:40:12")}),
-                  kBadArgument);
+  EXPECT_FN_ERROR(
+      ctx.Call("date_to_unix_ts", {S("second"), S("%Y-%m-%d %H:%M:%S"), S("2023-02-29 10:40:12")}),
+      kBadArgument);
   EXPECT_FN_ERROR(ctx.Call("date_to_unix_ts", {S("second"), S("%H:%M:%S"), S("10:40:12")}),
                   kBadArgument);
   // format_date and date_to_unix_ts invert each other (prop_format_date_fun, Args3 case).
-  auto text = ctx.Call("format_date", {S("second"), S("+04:00"), S("--%m--%d--%Y---%H:%M:%S"),
-                                       I(1708933353)});
+  auto text = ctx.Call("format_date",
+                       {S("second"), S("+04:00"), S("--%m--%d--%Y---%H:%M:%S"), I(1708933353)});
   ASSERT_TRUE(text.ok());
-  EXPECT_VAL(ctx.Call("date_to_unix_ts", {S("second"), S("+04:00"), S("--%m--%d--%Y---%H:%M:%S"),
-                                          text.value()}),
+  EXPECT_VAL(ctx.Call("date_to_unix_ts",
+                      {S("second"), S("+04:00"), S("--%m--%d--%Y---%H:%M:%S"), text.value()}),
              I(1708933353));
 }
 
