@@ -65,7 +65,7 @@ bool WaitFor(F done, double timeout_s, const std::atomic<bool>* interrupt) {
 }  // namespace
 
 Result<Summary, std::string> Run(const BenchOptions& o, const ProgressSink& progress,
-                                 const std::atomic<bool>* interrupt) {
+                                 const std::atomic<bool>* interrupt, Summary* partial) {
   const uint32_t run_id = std::random_device{}();
   Summary s;
   s.mode = o.mode;
@@ -113,7 +113,19 @@ Result<Summary, std::string> Run(const BenchOptions& o, const ProgressSink& prog
       for (auto& w : *ws) w->StopAndJoin();
     }
   };
+  auto fill_partial = [&] {
+    if (partial == nullptr) return;
+    *partial = s;
+    for (Workers* ws : {&subs, &pubs}) {
+      for (auto& w : *ws) {
+        partial->connected += w->counters().connected.Get();
+        partial->connect_errors += w->counters().connect_errors.Get();
+        partial->reconnects += w->counters().reconnects.Get();
+      }
+    }
+  };
   auto first_error = [&] {
+    fill_partial();
     // Results are only readable after the threads stopped.
     stop_all();
     for (Workers* ws : {&subs, &pubs}) {
@@ -171,6 +183,7 @@ Result<Summary, std::string> Run(const BenchOptions& o, const ProgressSink& prog
         },
         o.ready_timeout_s, interrupt);
     if (!ok) {
+      fill_partial();
       stop_all();
       return Err("no probe came through from " + o.broker.host + ":" +
                  std::to_string(o.broker.port) + " to " + o.sub_broker.host + ":" +
@@ -264,6 +277,7 @@ Result<Summary, std::string> Run(const BenchOptions& o, const ProgressSink& prog
   s.sent = all(&WorkerCounters::sent);
   s.acked = all(&WorkerCounters::acked);
   s.publish_errors = all(&WorkerCounters::publish_errors);
+  s.refused = all(&WorkerCounters::refused);
   s.received = all(&WorkerCounters::received);
   s.foreign = all(&WorkerCounters::foreign);
   s.connected = all(&WorkerCounters::connected);

@@ -39,6 +39,7 @@ struct Summary {
   double publish_s = 0;  // publishing phase
   double elapsed_s = 0;  // publishing start -> last message received (or end of publishing)
   uint64_t sent = 0, acked = 0, publish_errors = 0;
+  uint64_t refused = 0;  // QoS 1/2 publishes the broker answered with an error reason code (5.0)
   uint64_t received = 0, unique = 0, lost = 0, duplicated = 0, out_of_order = 0, foreign = 0;
   uint64_t expected = 0;                   // bridge mode: sent x fan-out
   double send_rate = 0, receive_rate = 0;  // messages/s
@@ -51,7 +52,10 @@ using ProgressSink = std::function<void(const Progress&)>;
 
 // Errors: set-up failures (no io_uring), or nothing could connect / subscribe in time.
 // `interrupt` (optional): when it becomes true the run ends early (publishing stops, then drain).
+// `partial` (optional): when the run fails after connecting started, what was seen so far
+// (connected, connect_errors, reconnects, error), e.g. how many connections a remote accepted.
 Result<Summary, std::string> Run(const BenchOptions& options, const ProgressSink& progress = {},
-                                 const std::atomic<bool>* interrupt = nullptr);
+                                 const std::atomic<bool>* interrupt = nullptr,
+                                 Summary* partial = nullptr);
 
 }  // namespace mqb::bench

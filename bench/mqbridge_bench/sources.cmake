@@ -6,6 +6,8 @@ set(MQB_BENCHTOOL_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/report.cc
   ${CMAKE_CURRENT_LIST_DIR}/runner.cc
   ${CMAKE_CURRENT_LIST_DIR}/stream_tracker.cc
+  ${CMAKE_CURRENT_LIST_DIR}/tune.cc
+  ${CMAKE_CURRENT_LIST_DIR}/tune_report.cc
   ${CMAKE_CURRENT_LIST_DIR}/worker.cc
 )
-set(MQB_BENCHTOOL_LIBS mqb_io mqb_codec CLI11::CLI11 fmt::fmt)
+set(MQB_BENCHTOOL_LIBS mqb_engine mqb_io mqb_codec CLI11::CLI11 fmt::fmt simdjson::simdjson)

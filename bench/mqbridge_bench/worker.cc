@@ -198,7 +198,10 @@ class Worker::Client final : public io::MqttClientHandler {
     }
   }
 
-  void OnPublishDone(uint16_t, codec::ReasonCode) override { w_.counters_.acked.Add(); }
+  void OnPublishDone(uint16_t, codec::ReasonCode rc) override {
+    w_.counters_.acked.Add();
+    if (!codec::IsSuccess(rc)) w_.counters_.refused.Add();
+  }
 
   void OnWindowOpen() override {
     if (w_.publishing_ && w_.options_.rate == 0) Publish(UINT64_MAX);

@@ -57,6 +57,7 @@ struct WorkerCounters {
   Counter subscribers_done;  // sub mode: subscribers that received their limit
   Counter sent;              // messages accepted by MqttClient::Publish
   Counter acked;             // QoS 1/2 completions
+  Counter refused;           // of those, answered with an error reason code (5.0)
   Counter publish_errors;    // Publish refused for another reason than backpressure
   Counter received;          // stamped messages of the run (duplicates included)
   Counter foreign;           // messages without a stamp, or of another run (bridge mode)
