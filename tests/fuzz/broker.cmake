@@ -9,5 +9,5 @@ target_sources(broker_fuzz PRIVATE
   ${_broker}/message.cc ${_broker}/subscription_trie.cc ${_broker}/auth.cc
   ${_broker}/passwd.cc ${PROJECT_SOURCE_DIR}/engine/password_hash.cc
   ${_broker}/broker_core.cc ${_broker}/broker_connect.cc ${_broker}/broker_publish.cc
-  ${_broker}/broker_route.cc ${_broker}/broker_subscribe.cc)
+  ${_broker}/broker_route.cc ${_broker}/broker_subscribe.cc ${_broker}/broker_events.cc)
 target_include_directories(broker_fuzz PRIVATE ${PROJECT_SOURCE_DIR})

@@ -13,7 +13,8 @@
 //   6 k <1 byte>: client k sends a well-formed CONNECT (v3.1.1 or v5 by the byte), so scripts
 //      reach the states after CONNACK quickly
 //   7: the broker shuts every connection (CloseAll)
-// The core must never crash, leak (ASan), or write to a transport it closed.
+// Every broker event is wanted by a hook that reads all its fields (so the event paths meet the
+// same scripts). The core must never crash, leak (ASan), or write to a transport it closed.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -105,6 +106,27 @@ const Authenticator& Acl() {
   return *auth;
 }
 
+// Wants every broker event and touches every field, so ASan sees any dangling view.
+class EventSink : public mqb::engine::broker::PublishHook {
+ public:
+  EventSink() { set_wanted_events(~0u); }
+  bool WantsTopic(std::string_view topic) override { return !topic.empty() && topic[0] == 'r'; }
+  void OnPublish(const mqb::engine::broker::InboundMessage& m) override {
+    sum_ += m.topic.size() + m.payload.size() + m.client_id.size();
+  }
+  void OnEvent(const mqb::engine::broker::BrokerEvent& e) override {
+    for (std::string_view s : {e.client_id, e.username, e.peer, e.sockname, e.reason, e.topic}) {
+      for (char c : s) sum_ += static_cast<unsigned char>(c);
+    }
+    for (const auto& p : e.properties) sum_ += static_cast<size_t>(p.id);
+    if (e.message != nullptr) {
+      const auto& m = **e.message;
+      sum_ += m.topic.size() + m.payload.size() + m.publisher_id.size();
+    }
+  }
+  size_t sum_ = 0;
+};
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -116,6 +138,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.topic_alias_maximum = 4;
   options.max_keepalive = 30;
   BrokerCore core(options, &Acl());
+  EventSink events;
+  core.set_publish_hook(&events);
   TimePoint now = TimePoint() + std::chrono::hours(1);
   std::vector<Conn> conns;
   Reader in(data, size);
