@@ -7,6 +7,8 @@ file(GLOB_RECURSE _mqb_headers RELATIVE ${PROJECT_SOURCE_DIR} CONFIGURE_DEPENDS
      ${PROJECT_SOURCE_DIR}/base/*.h ${PROJECT_SOURCE_DIR}/codec/*.h ${PROJECT_SOURCE_DIR}/io/*.h
      ${PROJECT_SOURCE_DIR}/rules/*.h ${PROJECT_SOURCE_DIR}/engine/*.h
      ${PROJECT_SOURCE_DIR}/bench/*.h)
+# The web console's npm packages (engine/dashboard/node_modules) are not the project's headers.
+list(FILTER _mqb_headers EXCLUDE REGEX "(^|/)node_modules/")
 set(_mqb_header_units "")
 foreach(h ${_mqb_headers})
   string(MAKE_C_IDENTIFIER ${h} _id)

@@ -48,6 +48,10 @@ void AddObjectRoutes(RouteTable& t, const Shared& s);  // connectors, actions, s
 void AddRuleRoutes(RouteTable& t, const Shared& s);    // rules, rule_test, rule_events
 void AddAccessRoutes(RouteTable& t, const Shared& s);  // login, users, api keys
 
+// The web console's embedded files (GET /, /index.html, /assets/...), public and outside the
+// route table (dashboard_routes.cc).
+void AddDashboardRoutes(httplib::Server& s);
+
 void Error(httplib::Response& res, int status, std::string_view code, const std::string& message);
 void Json(httplib::Response& res, const std::string& body, int status = 200);
 

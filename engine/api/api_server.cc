@@ -351,6 +351,7 @@ void ApiServer::Routes() {
       s.Delete(pattern, handler);
     }
   }
+  api::AddDashboardRoutes(s);
   s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.status == 404 && res.body.empty()) {
       Error(res, 404, "NOT_FOUND", "no such endpoint: " + req.method + " " + req.path);

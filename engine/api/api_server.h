@@ -8,6 +8,9 @@
 // token from /api/v5/login; without valid ones the answer is 401, after too many failures from
 // one address 429. Secrets and tokens are never logged.
 //
+// The web console's files (GET /, /index.html, /assets/app.js, /assets/app.css; embedded at build
+// time) are public too and are not API routes: routes() and /api/v5/openapi.json omit them.
+//
 // Errors are {"code": "...", "message": "..."} with EMQX's codes.
 //
 // Thread-safety: Start/Stop from one thread; handlers run on the server's threads and use the

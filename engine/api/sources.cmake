@@ -1,5 +1,12 @@
 target_sources(mqb_engine PRIVATE ${CMAKE_CURRENT_LIST_DIR}/api_server.cc
-                                  ${CMAKE_CURRENT_LIST_DIR}/auth_store.cc)
+                                  ${CMAKE_CURRENT_LIST_DIR}/auth_store.cc
+                                  ${CMAKE_CURRENT_LIST_DIR}/dashboard_routes.cc)
+# The API serves the web console's embedded files (engine/dashboard). A tree configured before
+# the console existed keeps its cached MQB_ENGINE_AREAS, which lacks it.
+if(NOT "dashboard" IN_LIST MQB_ENGINE_AREAS)
+  message(FATAL_ERROR "engine/api needs the dashboard area (the web console it serves); "
+                      "reconfigure with -DMQB_ENGINE_AREAS=\"${MQB_ENGINE_AREAS};dashboard\"")
+endif()
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 # cpp-httplib serves HTTPS with OpenSSL; the API sets up its TLS context (client CA, peer
 # verification) with OpenSSL's own calls, so it links OpenSSL directly.

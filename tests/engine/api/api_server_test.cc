@@ -60,12 +60,71 @@ TEST_F(ApiServerTest, CredentialsAreRequiredAndViewersOnlyRead) {
 }
 
 TEST_F(ApiServerTest, StatusNamesTheNode) {
-  auto r = Curl("");  // base URL alone: 404 with a JSON error
-  EXPECT_NE(r.output.find("NOT_FOUND"), std::string::npos) << r.output;
+  auto r = Curl("");  // base URL alone: the console's page
+  EXPECT_NE(r.output.find("<div id=\"app\">"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\n200"), std::string::npos) << r.output;
   r = testing::RunCommand(curl_ + " http://127.0.0.1:" + std::to_string(server_->port()) +
                           "/api/v5/status");
   EXPECT_NE(r.output.find("\"node\":\"mqbridge@test\""), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("\"status\":\"running\""), std::string::npos) << r.output;
+}
+
+// The web console: the page and its bundles without credentials, with the security headers;
+// other paths are the JSON 404, and the API still wants credentials.
+TEST_F(ApiServerTest, ConsolePageIsServedWithItsSecurityHeaders) {
+  const std::string base = "http://127.0.0.1:" + std::to_string(server_->port());
+  for (const std::string path : {"/", "/index.html"}) {
+    auto r = testing::RunCommand("curl -s -i " + base + path);
+    EXPECT_NE(r.output.find("HTTP/1.1 200"), std::string::npos) << path << r.output;
+    EXPECT_NE(r.output.find("Content-Type: text/html; charset=utf-8\r\n"), std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("<div id=\"app\">"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("Content-Security-Policy: default-src 'self'; script-src 'self'; "
+                            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                            "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                            "form-action 'self'\r\n"),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("Cache-Control: no-cache\r\n"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("X-Content-Type-Options: nosniff\r\n"), std::string::npos);
+    EXPECT_NE(r.output.find("X-Frame-Options: DENY\r\n"), std::string::npos);
+    EXPECT_NE(r.output.find("Referrer-Policy: no-referrer\r\n"), std::string::npos);
+  }
+}
+
+TEST_F(ApiServerTest, ConsoleBundlesAreServedAndUnknownFilesAreJson404s) {
+  const std::string base = "http://127.0.0.1:" + std::to_string(server_->port());
+  auto r = testing::RunCommand("curl -s -o /dev/null -w '%{http_code} %{content_type} " +
+                               std::string("%{size_download}' ") + base + "/assets/app.js");
+  EXPECT_EQ(r.output.rfind("200 text/javascript; charset=utf-8 ", 0), 0u) << r.output;
+  EXPECT_NE(r.output.substr(r.output.rfind(' ') + 1), "0") << r.output;
+  r = testing::RunCommand("curl -s -o /dev/null -w '%{http_code} %{content_type}' " + base +
+                          "/assets/app.css");
+  EXPECT_EQ(r.output, "200 text/css; charset=utf-8");
+  for (const std::string path : {"/assets/nope.js", "/assets/appxjs", "/index.htm"}) {
+    r = testing::RunCommand("curl -s -w ' %{http_code}' " + base + path);
+    EXPECT_NE(r.output.find("{\"code\":\"NOT_FOUND\""), std::string::npos) << path << r.output;
+    EXPECT_NE(r.output.find(" 404"), std::string::npos) << path << r.output;
+  }
+}
+
+TEST_F(ApiServerTest, ConsoleNeedsNoCredentialsButTheApiDoes) {
+  const std::string base = "http://127.0.0.1:" + std::to_string(server_->port());
+  auto code = [&](const std::string& path) {
+    return testing::RunCommand("curl -s -o /dev/null -w '%{http_code}' " + base + path).output;
+  };
+  EXPECT_EQ(code("/"), "200");
+  EXPECT_EQ(code("/assets/app.js"), "200");
+  EXPECT_EQ(code("/assets/app.css"), "200");
+  // The fixture has no Management, so no /api/v5/connectors: ApiSystem.unauthenticated asks the
+  // real binary for that one.
+  EXPECT_EQ(code("/api/v5/metrics"), "401");
+  // Not API routes: the route table (and so openapi.json) leaves them out.
+  for (const RouteInfo& route : server_->routes()) {
+    EXPECT_TRUE(route.path != "/" && route.path != "/index.html" &&
+                route.path.rfind("/assets/", 0) != 0)
+        << route.path;
+  }
 }
 
 TEST_F(ApiServerTest, RuleMetricsWithEmqxNamesAndReset) {

@@ -413,7 +413,8 @@ def scenario_errors(binary, work):
 
 
 def scenario_unauthenticated(binary, work):
-    """Every route but the health check and login answers 401 without credentials."""
+    """Every route but the health check and login answers 401 without credentials; the web
+    console's files need none."""
     b = Bridge(binary, work)
     try:
         spec = b.ok("GET", "/api/v5/openapi.json")
@@ -429,6 +430,14 @@ def scenario_unauthenticated(binary, work):
                     check(status == 401, "%s %s without credentials: %s %s" % (method, path, status, out))
                     count += 1
         check(count >= 40, "the route table lists the endpoints (%d)" % count)
+        # The web console's files are public and not API routes; the API still wants credentials.
+        for path in ("/", "/index.html", "/assets/app.js", "/assets/app.css"):
+            status, out = b.call("GET", path, auth=None)
+            check(status == 200 and out, "GET %s without credentials: %s" % (path, status))
+        check(not [p for p in spec["paths"] if p == "/" or p.startswith(("/index", "/assets/"))],
+              "openapi.json lists no console file")
+        status, out = b.call("GET", "/api/v5/connectors", auth=None)
+        check(status == 401, "GET /api/v5/connectors without credentials: %s %s" % (status, out))
     finally:
         b.stop()
 
