@@ -32,6 +32,11 @@ function fail(what) { throw new Error(what); }
 // Each step is printed, so a failure says how far the walk got.
 function step(what) { console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${what}`); }
 const t0 = Date.now();
+// MQB_DASHBOARD_SHOTS=<dir> saves a screenshot at the main steps (for looking at the layout).
+async function shot(page, name) {
+  const dir = process.env.MQB_DASHBOARD_SHOTS;
+  if (dir) await page.screenshot({ path: path.join(dir, name + '.png'), fullPage: true });
+}
 function check(cond, what) { if (!cond) fail(what); }
 
 async function freePort() {
@@ -194,6 +199,7 @@ async function walkthrough() {
     await page.click('button:has-text("Run test")');
     const out = await page.locator('.try-ok #try-output').textContent();
     const parsed = JSON.parse(out);
+    await shot(page, 'rule-editor');
     check(parsed.topic === 'temp_hum/emqx' && parsed.payload === '{"temp": "27.5", "hum": "41.8"}', 'Try It Out output: ' + out);
     // Edit the SQL in the editor itself: "SELECT topic, FROM" is an error at line 1, column 15.
     await page.click('.cm-content');
@@ -243,6 +249,7 @@ async function walkthrough() {
     await page.locator('tr[data-name=forward] td.matched', { hasText: /^41$/ }).waitFor();
     const label = await chart.locator('[role=img]').getAttribute('aria-label');
     check(/forward: [1-9][0-9.]* msg\/s/.test(label) || /forward: 0\.[1-9]/.test(label), 'the chart shows a rate: ' + label);
+    await shot(page, 'metrics');
     await page.locator('.buffer[data-action="to_remote"], .buffer[data-action="mqtt:to_remote"]').first().waitFor();
     await waitFor(() => got.length >= 41, '41 messages at the remote');
 
@@ -269,6 +276,7 @@ async function walkthrough() {
     await badge.waitFor({ timeout: 30000 });
     const reason = await badge.getAttribute('title');
     check(reason && reason !== 'disconnected' && reason !== 'connecting', 'the badge gives the reason: ' + reason);
+    await shot(page, 'connectors-broken');
     check((await row.locator('.reason').textContent()).length > 0, 'the reason is written beside the badge');
 
     // Delete with confirmation: Cancel keeps it, Delete removes it; the connector in use is
@@ -301,6 +309,7 @@ async function walkthrough() {
     await page.click('nav >> text=Rules');
     await page.click('button:has-text("Create")');
     await page.locator('.cm-content').waitFor();
+    await shot(page, 'narrow');
 
     await page.click('button:has-text("Sign out")');
     await page.locator('#username').waitFor();
