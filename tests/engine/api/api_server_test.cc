@@ -108,6 +108,28 @@ TEST_F(ApiServerTest, ConsoleBundlesAreServedAndUnknownFilesAreJson404s) {
   }
 }
 
+// A browser that accepts gzip gets the compressed script (cpp-httplib compresses text answers
+// when the client accepts gzip); it decompresses to the same bytes as the plain one, and a client
+// that does not ask gets it plain.
+TEST_F(ApiServerTest, ConsoleFilesAreGzippedForClientsThatAcceptIt) {
+  testing::TempDir dir;
+  const std::string base = "http://127.0.0.1:" + std::to_string(server_->port());
+  const std::string plain = dir.path() + "/plain.js", packed = dir.path() + "/packed.js.gz";
+  auto r = testing::RunCommand("curl -s -o " + plain + " " + base + "/assets/app.js");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = testing::RunCommand("curl -s -D - -o " + packed + " -H 'Accept-Encoding: gzip' " + base +
+                          "/assets/app.js");
+  EXPECT_NE(r.output.find("Content-Encoding: gzip"), std::string::npos) << r.output;
+  r = testing::RunCommand("gzip -dc " + packed + " | cmp - " + plain + " && stat -c %s " +
+                          packed + " " + plain);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const size_t nl = r.output.find('\n');
+  EXPECT_LT(std::stoul(r.output.substr(0, nl)) * 2, std::stoul(r.output.substr(nl + 1)))
+      << "the gzip copy is less than half the size: " << r.output;
+  r = testing::RunCommand("curl -s -D - -o /dev/null " + base + "/assets/app.js");
+  EXPECT_EQ(r.output.find("Content-Encoding"), std::string::npos) << r.output;
+}
+
 TEST_F(ApiServerTest, ConsoleNeedsNoCredentialsButTheApiDoes) {
   const std::string base = "http://127.0.0.1:" + std::to_string(server_->port());
   auto code = [&](const std::string& path) {
