@@ -303,6 +303,19 @@ async function walkthrough() {
     await page.locator('dialog.confirm button.danger').click();
     await page.locator('text=No connector yet').waitFor();
 
+    // Try It Out for a source's rule tests the source's event, not a publish.
+    step('Try It Out for a source rule');
+    await page.click('nav >> text=Rules');
+    await page.click('button:has-text("Create")');
+    await page.click('button:has-text("SQL Examples")');
+    await page.click('button[aria-label^="Use example: Guide: republish"]');
+    await waitFor(async () => await page.inputValue('#try-event') === '$bridges/mqtt:from_remote', 'the source\'s event in Try It Out');
+    await page.click('button:has-text("Run test")');
+    const bridged = JSON.parse(await page.locator('.try-ok #try-output').textContent());
+    check(bridged.topic === 'temp_hum/emqx' && bridged.payload === '{"temp": 55, "hum": 32}' && 'server' in bridged,
+          'the source event\'s columns: ' + JSON.stringify(bridged));
+    await page.click('button:has-text("Cancel")');
+
     // The narrow screen gets one column and still works.
     step('The narrow screen gets one column and still works');
     await page.setViewportSize({ width: 390, height: 800 });

@@ -53,14 +53,18 @@ export function ConnectorList() {
                   <td><Badge status={c.status} reason={c.status_reason} />{c.status_reason && <div class="reason">{c.status_reason}</div>}</td>
                   <td>
                     <input type="checkbox" aria-label={'enable ' + c.name} checked={c.enable} disabled={!writable}
-                           onChange={(e) => op(() => api.put(api.objectPath('connectors', c.name) + '/enable/' + e.currentTarget.checked))} />
+                           onChange={async (e) => {
+                             const on = e.currentTarget.checked;
+                             if (!on && !(await confirm(`Disable connector ${c.name}? Its connections close and the messages queued for it are dropped.`, 'Disable'))) { reload(); return; }
+                             op(() => api.put(api.objectPath('connectors', c.name) + '/enable/' + on));
+                           }} />
                   </td>
                   <td>{c.static_clientids && c.static_clientids.length ? 'static ids' : fmt(c.pool_size)}</td>
                   <td class="connected-clients">{fmt(c.state.connected_clients)}</td>
                   <td>{[...(c.actions || []).map((a) => 'action ' + a), ...(c.sources || []).map((s) => 'source ' + s)].join(', ') || '–'}</td>
                   <td class="ops">
-                    {writable && <button type="button" onClick={() => op(() => api.post(api.objectPath('connectors', c.name) + '/start'), `Connector ${c.name} is reconnecting.`)}>Reconnect</button>}
-                    {writable && <button type="button" class="danger" onClick={async () => {
+                    {writable && <button type="button" aria-label={'Reconnect connector ' + c.name} onClick={() => op(() => api.post(api.objectPath('connectors', c.name) + '/start'), `Connector ${c.name} is reconnecting.`)}>Reconnect</button>}
+                    {writable && <button type="button" class="danger" aria-label={'Delete connector ' + c.name} onClick={async () => {
                       if (await confirm(`Delete connector ${c.name}? Its connections close.`)) {
                         op(() => api.del(api.objectPath('connectors', c.name)), `Connector ${c.name} deleted.`);
                       }
@@ -86,7 +90,16 @@ function StaticIds({ value, onChange, disabled }) {
     }
     if (!n.ids || n.ids.length === 0) rows.push({ node: n.node, clientid: '', username: '', password: '' });
   }
-  const emit = (next) => {
+  // The API matches a kept secret ("******") by the id's position within its node, so a row that
+  // moves (a row above it removed, or its node changed) must have its password typed again.
+  // `from[i]` is the old index of next[i] (-1 for a new row).
+  const slots = (list) => {
+    const seen = new Map();
+    return list.map((r) => { const i = seen.get(r.node) || 0; seen.set(r.node, i + 1); return r.node + '#' + i; });
+  };
+  const emit = (next, from) => {
+    const before = slots(rows), after = slots(next);
+    next = next.map((r, i) => (r.password === '******' && from[i] >= 0 && before[from[i]] !== after[i] ? { ...r, password: '' } : r));
     const byNode = new Map();
     for (const r of next) {
       if (!byNode.has(r.node)) byNode.set(r.node, []);
@@ -97,7 +110,9 @@ function StaticIds({ value, onChange, disabled }) {
     }
     onChange([...byNode].map(([node, ids]) => ({ node, ids })));
   };
-  const set = (i, k, v) => emit(rows.map((r, j) => (j === i ? { ...r, [k]: v } : r)));
+  const same = (n) => [...Array(n).keys()];
+  const set = (i, k, v) => emit(rows.map((r, j) => (j === i ? { ...r, [k]: v } : r)), same(rows.length));
+
   return (
     <fieldset class="static-ids">
       <legend>Static client ids per node</legend>
@@ -112,13 +127,13 @@ function StaticIds({ value, onChange, disabled }) {
                   <td><input type={k === 'password' ? 'password' : 'text'} aria-label={`${k} of row ${i + 1}`} value={r[k]} disabled={disabled}
                              placeholder={k === 'node' ? 'mqbridge@10.0.0.1' : ''} onInput={(e) => set(i, k, e.currentTarget.value)} /></td>
                 ))}
-                <td><button type="button" class="link" disabled={disabled} onClick={() => emit(rows.filter((_, j) => j !== i))}>Remove</button></td>
+                <td><button type="button" class="link" disabled={disabled} aria-label={`Remove client id row ${i + 1}`} onClick={() => emit(rows.filter((_, j) => j !== i), same(rows.length).filter((j) => j !== i))}>Remove</button></td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <button type="button" disabled={disabled} onClick={() => emit([...rows, { node: rows.length ? rows[rows.length - 1].node : '', clientid: '', username: '', password: '' }])}>Add client id</button>
+      <button type="button" disabled={disabled} onClick={() => emit([...rows, { node: rows.length ? rows[rows.length - 1].node : '', clientid: '', username: '', password: '' }], [...same(rows.length), -1])}>Add client id</button>
     </fieldset>
   );
 }
@@ -137,7 +152,7 @@ export function ConnectorForm({ name }) {
   }, [name]);
   if (loadError) return <Section title={'Connector ' + name}><ErrorNote error={loadError} /></Section>;
   if (!value) return <Section title={'Connector ' + name}><p>Loading…</p></Section>;
-  const errors = fieldErrors(error, [`connectors.mqtt.${value.name}.`, 'connector.', 'connectors.mqtt.' + name + '.']);
+  const errors = fieldErrors(error, [`connectors.mqtt.${value.name}.`, 'connector.', 'connectors.mqtt.' + name + '.', 'connectors.mqtt.probe.']);
   const f = (label, path, kind, extra = {}) =>
     <Field label={label} path={path} kind={kind} value={value} onChange={setValue} errors={errors} disabled={!writable} {...extra} />;
   const body = () => {

@@ -80,7 +80,7 @@ export function MetricsPage() {
     <RateChart title={title} series={names.map((n, i) => ({ label: n, color: PALETTE[i % PALETTE.length] }))}
                data={seriesData(names.map((n) => `${kind}:${n}:${field}`))} />
   );
-  const resetButton = (kind, name) => writable && <button type="button" onClick={() => reset(kind, name)}>Reset</button>;
+  const resetButton = (kind, name) => writable && <button type="button" aria-label={`Reset the counters of ${kind} ${name}`} onClick={() => reset(kind, name)}>Reset</button>;
   return (
     <>
       {dialog}
@@ -94,7 +94,7 @@ export function MetricsPage() {
             <tbody>{rules.map(([n, m]) => (
               <tr data-name={n}>
                 <td><a href={'#/metrics/rule/' + encodeURIComponent(n)}>{n}</a></td>
-                <td class="num matched">{fmt(m.matched)}</td><td class="num">{fmt(m.passed)}</td><td class="num">{fmt(m['failed.exception'])}</td><td class="num">{fmt(m['failed.no_result'])}</td>
+                <td class="num matched">{fmt(m.matched)}</td><td class="num">{fmt(m.passed)}</td><td class="num">{fmt(m.failed)}</td><td class="num">{fmt(m['failed.no_result'])}</td>
                 <td class="num">{fmt(m['actions.success'])}</td><td class="num">{fmt(m['actions.failed'])}</td><td class="num">{fmt(m['actions.discarded'])}</td>
                 <td class="num">{fmt(m['matched.rate'])}</td><td class="num">{fmt(m['matched.rate.max'])}</td><td class="num">{fmt(m['matched.rate.last5m'])}</td>
                 <td class="ops">{resetButton('rule', n)}</td>
@@ -150,12 +150,13 @@ const DETAIL_FIELDS = {
 export function MetricsDetail({ kind, name }) {
   useMetrics();
   const plural = PLURAL[kind];
-  const path = kind === 'rule' ? api.rulePath(name) + '/metrics' : api.objectPath(plural, name.replace(/^mqtt:/, '')) + '/metrics';
-  const [data, error] = usePoll(() => api.get(path), 2000, [path]);
+  const known = Boolean(plural && name);
+  const path = !known ? '' : kind === 'rule' ? api.rulePath(name) + '/metrics' : api.objectPath(plural, name.replace(/^mqtt:/, '')) + '/metrics';
+  const [data, error] = usePoll(() => (known ? api.get(path) : Promise.resolve(null)), known ? 2000 : 0, [path]);
   const [notice, setNotice] = useState('');
   const [opError, setOpError] = useState(null);
   const [dialog, reset] = useReset(setNotice, setOpError);
-  if (!plural) return <Section title="Metrics"><ErrorNote error={`unknown kind ${kind}`} /></Section>;
+  if (!known) return <Section title="Metrics"><ErrorNote error={`no such metrics page: ${kind}/${name || ''}`} /><p><a href="#/metrics">All metrics</a></p></Section>;
   const fields = DETAIL_FIELDS[kind];
   const storeName = Object.keys((latestMetrics() || {})[plural] || {}).find((n) => n === name || n === 'mqtt:' + name || 'mqtt:' + n === name) || name;
   const keys = Object.keys((data && data.metrics) || {}).filter((k) => typeof data.metrics[k] === 'number');

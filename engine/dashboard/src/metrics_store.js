@@ -52,13 +52,22 @@ function record(t, metrics) {
   latest = metrics;
 }
 
+let polling = false;
+
+// One request at a time, timed when it is sent: overlapping answers arriving out of order would
+// look like counter resets and draw false spikes.
 async function poll() {
+  if (polling) return;
+  polling = true;
+  const t = Date.now();
   try {
     const m = await api.get('/api/v5/metrics');
-    record(Date.now(), m);
+    record(t, m);
     for (const s of subscribers) s(null);
   } catch (e) {
     for (const s of subscribers) s(e);
+  } finally {
+    polling = false;
   }
 }
 

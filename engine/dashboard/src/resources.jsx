@@ -20,6 +20,7 @@ export const KINDS = {
     }),
     topicOf: (o) => o.parameters && o.parameters.topic,
     usedBy: (o) => (o.rules || []).map((r) => 'rule ' + r),
+    usedByColumn: true,
   },
   sources: {
     title: 'Sources', noun: 'source', configKey: 'sources',
@@ -65,7 +66,7 @@ export function ResourceList({ plural }) {
       {rows && rows.length > 0 && (
         <div class="table-wrap">
           <table>
-            <thead><tr><th>Name</th><th>Connector</th><th>Topic</th><th>Status</th><th>Enabled</th><th>Used by</th><th><span class="sr-only">Operations</span></th></tr></thead>
+            <thead><tr><th>Name</th><th>Connector</th><th>Topic</th><th>Status</th><th>Enabled</th>{kind.usedByColumn && <th>Used by</th>}<th><span class="sr-only">Operations</span></th></tr></thead>
             <tbody>
               {rows.map((o) => (
                 <tr data-name={o.name}>
@@ -74,9 +75,13 @@ export function ResourceList({ plural }) {
                   <td class="mono">{kind.topicOf(o)}</td>
                   <td><Badge status={o.status} reason={o.status_reason} />{o.status_reason && <div class="reason">{o.status_reason}</div>}</td>
                   <td><input type="checkbox" aria-label={'enable ' + o.name} checked={o.enable} disabled={!writable}
-                             onChange={(e) => op(() => api.put(api.objectPath(plural, o.name) + '/enable/' + e.currentTarget.checked))} /></td>
-                  <td>{kind.usedBy(o).join(', ') || '–'}</td>
-                  <td class="ops">{writable && <button type="button" class="danger" onClick={() => remove(o)}>Delete</button>}</td>
+                             onChange={async (e) => {
+                               const on = e.currentTarget.checked;
+                               if (!on && plural === 'actions' && !(await confirm(`Disable action ${o.name}? Rules that use it discard their messages for it until it is enabled again.`, 'Disable'))) { reload(); return; }
+                               op(() => api.put(api.objectPath(plural, o.name) + '/enable/' + on));
+                             }} /></td>
+                  {kind.usedByColumn && <td>{kind.usedBy(o).join(', ') || '–'}</td>}
+                  <td class="ops">{writable && <button type="button" class="danger" aria-label={`Delete ${kind.noun} ${o.name}`} onClick={() => remove(o)}>Delete</button>}</td>
                 </tr>
               ))}
             </tbody>
@@ -130,6 +135,8 @@ export function ResourceForm({ plural, name }) {
       const p = { ...b.parameters };
       if (/^[0-2]$/.test(String(p.qos))) p.qos = Number(p.qos);
       if (p.retain === 'true' || p.retain === 'false') p.retain = p.retain === 'true';
+      // An empty payload field means "the whole rule output as JSON", which is the key left out.
+      if (p.payload === '') delete p.payload;
       b.parameters = p;
     }
     return b;

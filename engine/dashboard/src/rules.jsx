@@ -45,8 +45,8 @@ export function RuleList() {
                   <td class="num">{fmt(r.m.passed)}</td>
                   <td class="num">{fmt(r.m.failed)}</td>
                   <td class="ops">
-                    <a class="button" href={'#/metrics/rule/' + encodeURIComponent(r.id)}>Metrics</a>
-                    {writable && <button type="button" class="danger" onClick={async () => {
+                    <a class="button" href={'#/metrics/rule/' + encodeURIComponent(r.id)} aria-label={'Metrics of rule ' + r.id}>Metrics</a>
+                    {writable && <button type="button" class="danger" aria-label={'Delete rule ' + r.id} onClick={async () => {
                       if (await confirm(`Delete rule ${r.id}?`)) op(() => api.del(api.rulePath(r.id)), `Rule ${r.id} deleted.`);
                     }}>Delete</button>}
                   </td>
@@ -82,7 +82,7 @@ function contextFor(event, sqlText) {
   if (event === 'message.publish') {
     return { clientid: 'c_emqx', username: 'u_emqx', topic: exampleTopic(firstFrom(sqlText)), qos: 1, payload: '{"msg": "hello"}' };
   }
-  if (event.startsWith('$bridges/')) return { topic: 't/a', qos: 1, payload: '{"msg": "hello"}' };
+  if (event.startsWith('$bridges/')) return { event_type: event, topic: 't/a', qos: 1, payload: '{"msg": "hello"}' };
   return { event_type: event.replace('.', '_'), clientid: 'c_emqx' };
 }
 
@@ -96,8 +96,16 @@ function eventOfFrom(from, events) {
 }
 
 function TryItOut({ sqlText, sources, events, onError, preset }) {
-  const [event, setEvent] = useState('message.publish');
-  const [context, setContext] = useState(() => JSON.stringify(contextFor('message.publish', sqlText), null, 2));
+  // The test starts with the event the rule's first FROM names (once the event list is known).
+  const initial = eventOfFrom(firstFrom(sqlText), events);
+  const [event, setEvent] = useState(initial);
+  const [context, setContext] = useState(() => JSON.stringify(contextFor(initial, sqlText), null, 2));
+  useEffect(() => {
+    if (preset || events.length === 0) return;
+    const e = eventOfFrom(firstFrom(sqlText), events);
+    setEvent(e);
+    setContext(JSON.stringify(contextFor(e, sqlText), null, 2));
+  }, [events]);
   const [result, setResult] = useState(null);  // {kind: ok|nomatch|error, text}
   const [busy, setBusy] = useState(false);
   useEffect(() => {
@@ -215,7 +223,7 @@ function RuleActions({ value, onChange, actions, disabled }) {
           ) : (
             <p><strong>Console</strong>: prints the rule output in mqbridge's log.</p>
           )}
-          <button type="button" class="link" disabled={disabled} onClick={() => remove(i)}>Remove</button>
+          <button type="button" class="link" disabled={disabled} aria-label={'Remove action ' + (i + 1)} onClick={() => remove(i)}>Remove</button>
         </div>
       ))}
       <div class="row">

@@ -9,9 +9,8 @@ export function Badge({ status, reason }) {
   const s = status || 'unknown';
   const label = s.replace(/_/g, ' ');
   return (
-    <span class={'badge badge-' + s} title={reason || label} data-status={s}
-          aria-label={reason ? `${label}: ${reason}` : label}>
-      {label}
+    <span class={'badge badge-' + s} title={reason || label} data-status={s}>
+      {label}{reason && <span class="sr-only">: {reason}</span>}
     </span>
   );
 }
@@ -119,7 +118,9 @@ export function Field({ label, path, value, onChange, kind = 'text', options, he
     input = <input type="text" {...common} value={(v || []).join(', ')} placeholder={placeholder}
                    onChange={(e) => set(e.currentTarget.value.split(',').map((s) => s.trim()).filter(Boolean))} />;
   } else {
+    // A kept secret shows as "******": focusing selects it, so typing replaces it.
     input = <input type={kind === 'password' ? 'password' : 'text'} {...common} value={v ?? ''}
+                   onFocus={kind === 'password' ? (e) => e.currentTarget.select() : undefined}
                    placeholder={placeholder} required={required} list={list} autocomplete="off"
                    onInput={(e) => set(e.currentTarget.value)} />;
   }
