@@ -310,6 +310,12 @@ void WriteActionConfig(JsonWriter& w, const MqttActionConfig& a) {
       .String(FormatBytes(o.max_buffer_bytes))
       .Key("health_check_interval")
       .String(FormatDuration(o.health_check_interval))
+      .Key("health_check_timeout")
+      .String(FormatDuration(o.health_check_timeout))
+      .Key("dispatch_strategy")
+      .String(o.dispatch_strategy)
+      .Key("metrics_flush_interval")
+      .String(FormatDuration(o.metrics_flush_interval))
       .EndObject();
 }
 

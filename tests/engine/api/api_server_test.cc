@@ -120,8 +120,8 @@ TEST_F(ApiServerTest, ConsoleFilesAreGzippedForClientsThatAcceptIt) {
   r = testing::RunCommand("curl -s -D - -o " + packed + " -H 'Accept-Encoding: gzip' " + base +
                           "/assets/app.js");
   EXPECT_NE(r.output.find("Content-Encoding: gzip"), std::string::npos) << r.output;
-  r = testing::RunCommand("gzip -dc " + packed + " | cmp - " + plain + " && stat -c %s " +
-                          packed + " " + plain);
+  r = testing::RunCommand("gzip -dc " + packed + " | cmp - " + plain + " && stat -c %s " + packed +
+                          " " + plain);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const size_t nl = r.output.find('\n');
   EXPECT_LT(std::stoul(r.output.substr(0, nl)) * 2, std::stoul(r.output.substr(nl + 1)))

@@ -286,6 +286,18 @@ def scenario_walkthrough(binary, work):
         check(m["metrics"]["matched"] == 1 and m["node_metrics"][0]["metrics"]["matched"] == 1, "rule metrics %s" % m)
         a = b.ok("GET", "/api/v5/actions/mqtt:to_remote/metrics")
         check(a["metrics"]["success"] == 1, "action metrics %s" % a)
+        # GET, change a buffer setting, PUT the whole object back: nothing else is reset (the
+        # console edits objects this way).
+        obj = b.ok("GET", "/api/v5/actions/mqtt:to_remote")
+        ro = obj["resource_opts"]
+        check(ro["dispatch_strategy"] == "per_clientid" and ro["health_check_timeout"] == "1m"
+              and "metrics_flush_interval" in ro, "action opts %s" % ro)
+        ro["dispatch_strategy"] = "random"
+        b.ok("PUT", "/api/v5/actions/mqtt:to_remote", obj)
+        obj = b.ok("GET", "/api/v5/actions/mqtt:to_remote")
+        b.ok("PUT", "/api/v5/actions/mqtt:to_remote", obj)
+        ro = b.ok("GET", "/api/v5/actions/mqtt:to_remote")["resource_opts"]
+        check(ro["dispatch_strategy"] == "random", "kept %s" % ro)
         rules = b.ok("GET", "/api/v5/rules?like_id=for")
         check([r["id"] for r in rules["data"]] == ["forward"] and rules["meta"]["count"] == 1, "filter %s" % rules)
         rules = b.ok("GET", "/api/v5/rules?match_from=$bridges/mqtt:from_remote")
