@@ -2,7 +2,8 @@
 // of docs/configuration.md, the Test button (connectors_probe) and Reconnect (start).
 import { useEffect, useState } from 'preact/hooks';
 import * as api from './api.js';
-import { Badge, ErrorNote, Notice, Field, Section, fieldErrors, usePoll, useConfirm, fmt } from './ui.jsx';
+import { Badge, ErrorNote, Field, Section, fieldErrors, usePoll, useListOps, fmt } from './ui.jsx';
+import { useObjectForm } from './object_form.js';
 import { navigate } from './router.js';
 
 export const NEW_CONNECTOR = {
@@ -24,22 +25,12 @@ export function ConnectorList() {
     const [list, metrics] = await Promise.all([api.get('/api/v5/connectors'), api.get('/api/v5/metrics')]);
     return list.map((c) => ({ ...c, state: (metrics.connectors || {})[c.name] || {} }));
   }, 3000);
-  const [opError, setOpError] = useState(null);
-  const [notice, setNotice] = useState('');
-  const [dialog, confirm] = useConfirm();
-  const op = async (f, done) => {
-    setOpError(null);
-    setNotice('');
-    try { await f(); if (done) setNotice(done); } catch (e) { setOpError(e); }
-    reload();
-  };
+  const { op, confirm, notes } = useListOps(reload, error);
   const writable = api.canWrite();
   return (
     <Section title="Connectors" actions={writable &&
       <button type="button" class="primary" onClick={() => navigate('#/connectors/new')}>Create</button>}>
-      {dialog}
-      <ErrorNote error={opError || error} onClose={opError ? () => setOpError(null) : null} />
-      <Notice text={notice} />
+      {notes}
       {rows && rows.length === 0 && <p class="empty">No connector yet. A connector is a pool of MQTT connections to a remote broker.</p>}
       {rows && rows.length > 0 && (
         <div class="table-wrap">
@@ -142,10 +133,17 @@ export function ConnectorForm({ name }) {
   const creating = !name;
   const [value, setValue] = useState(creating ? NEW_CONNECTOR : null);
   const [loadError, setLoadError] = useState(null);
-  const [error, setError] = useState(null);
-  const [probe, setProbe] = useState(null);  // {ok, text}
-  const [busy, setBusy] = useState(false);
   const writable = api.canWrite();
+  const body = () => {
+    const b = { ...value };
+    for (const k of ['status', 'status_reason', 'node_status', 'actions', 'sources', 'config_origin']) delete b[k];
+    if (b.username === '') delete b.username;
+    if (b.password === '') delete b.password;
+    if (b.ssl && b.ssl.password === '') b.ssl = { ...b.ssl, password: null };
+    return b;
+  };
+  const { error, probe, busy, test, save } = useObjectForm({
+    plural: 'connectors', name, body, okText: 'Connector available.', failPrefix: 'Connector unavailable: ' });
   useEffect(() => {
     if (creating) return;
     api.get(api.objectPath('connectors', name)).then(setValue, setLoadError);
@@ -155,33 +153,6 @@ export function ConnectorForm({ name }) {
   const errors = fieldErrors(error, [`connectors.mqtt.${value.name}.`, 'connector.', 'connectors.mqtt.' + name + '.', 'connectors.mqtt.probe.']);
   const f = (label, path, kind, extra = {}) =>
     <Field label={label} path={path} kind={kind} value={value} onChange={setValue} errors={errors} disabled={!writable} {...extra} />;
-  const body = () => {
-    const b = { ...value };
-    for (const k of ['status', 'status_reason', 'node_status', 'actions', 'sources', 'config_origin']) delete b[k];
-    if (b.username === '') delete b.username;
-    if (b.password === '') delete b.password;
-    if (b.ssl && b.ssl.password === '') b.ssl = { ...b.ssl, password: null };
-    return b;
-  };
-  const test = async () => {
-    setBusy(true); setProbe(null); setError(null);
-    try {
-      await api.post('/api/v5/connectors_probe', body());
-      setProbe({ ok: true, text: 'Connector available.' });
-    } catch (e) {
-      if (e.code === 'TEST_FAILED') setProbe({ ok: false, text: 'Connector unavailable: ' + e.message });
-      else setError(e);
-    } finally { setBusy(false); }
-  };
-  const save = async (e) => {
-    e.preventDefault();
-    setBusy(true); setError(null); setProbe(null);
-    try {
-      if (creating) await api.post('/api/v5/connectors', body());
-      else await api.put(api.objectPath('connectors', name), body());
-      navigate('#/connectors');
-    } catch (err) { setError(err); } finally { setBusy(false); }
-  };
   return (
     <Section title={creating ? 'Create connector' : 'Connector ' + name}>
       <form class="form" onSubmit={save} noValidate>

@@ -3,7 +3,8 @@
 // and the save path; what differs is given by KINDS.
 import { useEffect, useState } from 'preact/hooks';
 import * as api from './api.js';
-import { Badge, ErrorNote, Notice, Field, Section, fieldErrors, usePoll, useConfirm } from './ui.jsx';
+import { Badge, ErrorNote, Field, Section, fieldErrors, usePoll, useListOps } from './ui.jsx';
+import { useObjectForm } from './object_form.js';
 import { navigate } from './router.js';
 
 const QOS_TEMPLATES = ['${qos}', '0', '1', '2'];
@@ -38,15 +39,8 @@ export const KINDS = {
 export function ResourceList({ plural }) {
   const kind = KINDS[plural];
   const [rows, error, reload] = usePoll(() => api.get('/api/v5/' + plural), 3000, [plural]);
-  const [opError, setOpError] = useState(null);
-  const [notice, setNotice] = useState('');
-  const [dialog, confirm] = useConfirm();
+  const { op, confirm, notes } = useListOps(reload, error);
   const writable = api.canWrite();
-  const op = async (f, done) => {
-    setOpError(null); setNotice('');
-    try { await f(); if (done) setNotice(done); } catch (e) { setOpError(e); }
-    reload();
-  };
   const remove = async (o) => {
     const users = kind.usedBy(o);
     const text = users.length && plural === 'actions'
@@ -59,9 +53,7 @@ export function ResourceList({ plural }) {
   return (
     <Section title={kind.title} actions={writable &&
       <button type="button" class="primary" onClick={() => navigate(`#/${plural}/new`)}>Create</button>}>
-      {dialog}
-      <ErrorNote error={opError || error} onClose={opError ? () => setOpError(null) : null} />
-      <Notice text={notice} />
+      {notes}
       {rows && rows.length === 0 && <p class="empty">No {kind.noun} yet. {kind.blurb}</p>}
       {rows && rows.length > 0 && (
         <div class="table-wrap">
@@ -110,10 +102,22 @@ export function ResourceForm({ plural, name }) {
   const [value, setValue] = useState(creating ? kind.empty() : null);
   const [connectors, setConnectors] = useState([]);
   const [loadError, setLoadError] = useState(null);
-  const [error, setError] = useState(null);
-  const [probe, setProbe] = useState(null);
-  const [busy, setBusy] = useState(false);
   const writable = api.canWrite();
+  const body = () => {
+    const b = { ...value };
+    for (const k of ['status', 'status_reason', 'node_status', 'rules', 'config_origin']) delete b[k];
+    if (plural === 'actions') {
+      const p = { ...b.parameters };
+      if (/^[0-2]$/.test(String(p.qos))) p.qos = Number(p.qos);
+      if (p.retain === 'true' || p.retain === 'false') p.retain = p.retain === 'true';
+      // An empty payload field means "the whole rule output as JSON", which is the key left out.
+      if (p.payload === '') delete p.payload;
+      b.parameters = p;
+    }
+    return b;
+  };
+  const { error, probe, busy, test, save } = useObjectForm({
+    plural, name, body, okText: `The ${kind.noun} is valid and its connector is connected.` });
   useEffect(() => {
     api.get('/api/v5/connectors').then((cs) => {
       setConnectors(cs);
@@ -128,38 +132,6 @@ export function ResourceForm({ plural, name }) {
   for (const k of Object.keys(errors)) if (!k.startsWith('parameters.') && !k.startsWith('resource_opts.')) errors['parameters.' + k] = errors[k];
   const f = (label, path, type, extra = {}) =>
     <Field label={label} path={path} kind={type} value={value} onChange={setValue} errors={errors} disabled={!writable} {...extra} />;
-  const body = () => {
-    const b = { ...value };
-    for (const k of ['status', 'status_reason', 'node_status', 'rules', 'config_origin']) delete b[k];
-    if (plural === 'actions') {
-      const p = { ...b.parameters };
-      if (/^[0-2]$/.test(String(p.qos))) p.qos = Number(p.qos);
-      if (p.retain === 'true' || p.retain === 'false') p.retain = p.retain === 'true';
-      // An empty payload field means "the whole rule output as JSON", which is the key left out.
-      if (p.payload === '') delete p.payload;
-      b.parameters = p;
-    }
-    return b;
-  };
-  const test = async () => {
-    setBusy(true); setProbe(null); setError(null);
-    try {
-      await api.post(`/api/v5/${plural}_probe`, body());
-      setProbe({ ok: true, text: `The ${kind.noun} is valid and its connector is connected.` });
-    } catch (e) {
-      if (e.code === 'TEST_FAILED') setProbe({ ok: false, text: e.message });
-      else setError(e);
-    } finally { setBusy(false); }
-  };
-  const save = async (e) => {
-    e.preventDefault();
-    setBusy(true); setError(null); setProbe(null);
-    try {
-      if (creating) await api.post('/api/v5/' + plural, body());
-      else await api.put(api.objectPath(plural, name), body());
-      navigate('#/' + plural);
-    } catch (err) { setError(err); } finally { setBusy(false); }
-  };
   const connectorOptions = connectors.map((c) => c.name);
   if (value.connector && !connectorOptions.includes(value.connector)) connectorOptions.unshift(value.connector);
   const connector = connectors.find((c) => c.name === value.connector);

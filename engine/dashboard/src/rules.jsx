@@ -3,7 +3,7 @@
 // column) and the rule's actions (MQTT sinks, republish, console).
 import { useEffect, useState } from 'preact/hooks';
 import * as api from './api.js';
-import { ErrorNote, Notice, Section, usePoll, useConfirm, fmt } from './ui.jsx';
+import { ErrorNote, Section, usePoll, useListOps, fmt } from './ui.jsx';
 import { SqlEditor, sqlErrorPosition } from './sql_editor.jsx';
 import { SQL_EXAMPLES } from './sql_examples.js';
 import { navigate } from './router.js';
@@ -13,21 +13,12 @@ export function RuleList() {
     const [page, metrics] = await Promise.all([api.get('/api/v5/rules?limit=10000'), api.get('/api/v5/metrics')]);
     return page.data.map((r) => ({ ...r, m: (metrics.rules || {})[r.id] || {} }));
   }, 3000);
-  const [opError, setOpError] = useState(null);
-  const [notice, setNotice] = useState('');
-  const [dialog, confirm] = useConfirm();
+  const { op, confirm, notes } = useListOps(reload, error);
   const writable = api.canWrite();
-  const op = async (f, done) => {
-    setOpError(null); setNotice('');
-    try { await f(); if (done) setNotice(done); } catch (e) { setOpError(e); }
-    reload();
-  };
   return (
     <Section title="Rules" actions={writable &&
       <button type="button" class="primary" onClick={() => navigate('#/rules/new')}>Create</button>}>
-      {dialog}
-      <ErrorNote error={opError || error} onClose={opError ? () => setOpError(null) : null} />
-      <Notice text={notice} />
+      {notes}
       {rows && rows.length === 0 && <p class="empty">No rule yet. A rule selects messages with SQL and hands its output to actions.</p>}
       {rows && rows.length > 0 && (
         <div class="table-wrap">

@@ -175,6 +175,37 @@ export function usePoll(load, ms, deps = []) {
   return [data, error, run];
 }
 
+// The operations of a list page (enable, delete, reconnect, ...): `op(f, done)` runs `f`,
+// reloads the list and shows the `done` notice, or shows `f`'s error; `confirm` asks first. `notes` is the
+// dialog, the error (the operation's, else the list's own `pollError`) and the notice, to place
+// at the top of the page.
+export function useListOps(reload, pollError) {
+  const [opError, setOpError] = useState(null);
+  const [notice, setNotice] = useState('');
+  const [dialog, confirm] = useConfirm();
+  const op = async (f, done) => {
+    setOpError(null);
+    setNotice('');
+    // The notice comes after the reloaded list, so it never describes a list not yet shown.
+    try {
+      await f();
+      await reload();
+      if (done) setNotice(done);
+    } catch (e) {
+      setOpError(e);
+      reload();
+    }
+  };
+  const notes = (
+    <>
+      {dialog}
+      <ErrorNote error={opError || pollError} onClose={opError ? () => setOpError(null) : null} />
+      <Notice text={notice} />
+    </>
+  );
+  return { op, confirm, notes };
+}
+
 export function Section({ title, children, actions }) {
   return (
     <section class="card">
