@@ -84,6 +84,7 @@ class Loader {
     if (auto* t = top.Table("node")) Node(*t);
     if (auto* t = top.Table("broker")) Broker(*t);
     if (auto* t = top.Table("api")) Api(*t);
+    if (auto* t = top.Table("cluster")) Cluster(*t);
     if (auto* t = top.Table("connectors")) Kinds(*t, "connectors", &Loader::Connector);
     if (auto* t = top.Table("actions")) Kinds(*t, "actions", &Loader::Action);
     if (auto* t = top.Table("sources")) Kinds(*t, "sources", &Loader::Source);
@@ -205,6 +206,42 @@ class Loader {
     r.Int("max_failed_logins", cfg_.api.max_failed_logins, 1, 1'000'000);
     r.Duration("login_lockout", cfg_.api.login_lockout, Duration(1), kMaxDuration);
     if (auto* ssl = r.Table("ssl")) TlsServer(r, *ssl, cfg_.api.ssl);
+    r.Finish();
+  }
+
+  void Cluster(const toml::table& t) {
+    TableReader r(t, "cluster", origin_, &error_);
+    ClusterConfig& c = cfg_.cluster;
+    r.String("store", c.store);
+    if (c.store != "none" && c.store != "etcd") {
+      r.Fail("store", "must be \"none\" or \"etcd\"", t.get("store"));
+    }
+    r.StringList("endpoints", c.endpoints);
+    for (const std::string& e : c.endpoints) {
+      if (e.rfind("http://", 0) != 0 && e.rfind("https://", 0) != 0) {
+        r.Fail("endpoints", "\"" + e + "\" must start with http:// or https://",
+               t.get("endpoints"));
+      }
+    }
+    if (c.store == "etcd" && c.endpoints.empty()) {
+      r.Fail("endpoints", "store = \"etcd\" needs at least one endpoint", t.get("store"));
+    }
+    r.String("prefix", c.prefix);
+    if (c.prefix.empty() || c.prefix.front() != '/' || c.prefix.back() == '/') {
+      r.Fail("prefix", "must start with '/' and not end with one", t.get("prefix"));
+    }
+    r.String("username", c.username);
+    r.Secret("password", c.password);
+    if (auto* ssl = r.Table("ssl")) {
+      TableReader s(*ssl, "cluster.ssl", origin_, &error_);
+      s.String("cacertfile", c.cacertfile);
+      s.String("certfile", c.certfile);
+      s.String("keyfile", c.keyfile);
+      s.Finish();
+    }
+    r.Duration("lease_ttl", c.lease_ttl, Duration(2000), Duration(3'600'000));
+    r.Duration("status_interval", c.status_interval, Duration(100), Duration(3'600'000));
+    r.Duration("request_timeout", c.request_timeout, Duration(100), Duration(60'000));
     r.Finish();
   }
 

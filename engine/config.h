@@ -203,11 +203,26 @@ struct NodeConfig {
   bool operator==(const NodeConfig&) const = default;
 };
 
+// [cluster]: nodes sharing one configuration through etcd (docs/cluster.md).
+struct ClusterConfig {
+  std::string store = "none";          // "none" (this node alone) or "etcd"
+  std::vector<std::string> endpoints;  // "http://127.0.0.1:2379"; required with store = "etcd"
+  std::string prefix = "/mqbridge";    // every key this cluster writes starts with it
+  std::string username;                // etcd user (empty: no authentication)
+  std::optional<std::string> password;
+  std::string cacertfile, certfile, keyfile;  // https endpoints
+  Duration lease_ttl{10'000};                 // a node that stops renewing leaves after this long
+  Duration status_interval{2'000};            // how often a node publishes its status and counters
+  Duration request_timeout{2'000};            // one call to etcd
+  bool operator==(const ClusterConfig&) const = default;
+};
+
 struct Config {
   std::string path;
   NodeConfig node;
   BrokerConfig broker;
   ApiConfig api;
+  ClusterConfig cluster;
   std::map<std::string, ConnectorConfig> connectors;
   std::map<std::string, MqttActionConfig> actions;
   std::map<std::string, MqttSourceConfig> sources;

@@ -68,6 +68,13 @@ class JsonWriter {
     return *this;
   }
 
+  // A value that is already JSON text (e.g. another writer's str()); not checked.
+  JsonWriter& Raw(std::string_view json) {
+    Sep();
+    out_ += json;
+    return *this;
+  }
+
   const std::string& str() const { return out_; }
 
  private:

@@ -187,16 +187,37 @@ Result<ManagedConfig::Change, std::string> ManagedConfig::Remove(ObjectKind kind
   return Edit([&](Editor& e) { e.Erase(kind, name); });
 }
 
-Result<void, std::string> ManagedConfig::Commit(Change change) {
+std::string ManagedConfig::OverlayText(const toml::table& overlay) const {
   std::ostringstream text;
   text << "# Managed by mqbridge: objects created or changed through the management API.\n"
           "# They take precedence over "
        << operator_path_ << " (see docs/configuration.md).\n"
-       << toml::toml_formatter{change.overlay} << "\n";
-  if (auto w = WriteFileAtomically(managed_path_, text.str()); !w.ok()) return Err(w.error());
+       << toml::toml_formatter{overlay} << "\n";
+  return text.str();
+}
+
+Result<ManagedConfig::Change, std::string> ManagedConfig::Replace(std::string_view overlay_text,
+                                                                  const std::string& origin) const {
+  auto overlay = ParseConfigTable(overlay_text, origin);
+  if (!overlay.ok()) return Err(overlay.error());
+  auto cfg = Compose(base_, overlay.value());
+  if (!cfg.ok()) return Err(cfg.error());
+  return Change{std::move(overlay.value()), std::move(cfg.value())};
+}
+
+void ManagedConfig::CommitInMemory(Change change) {
   overlay_ = std::move(change.overlay);
   composed_ = Composed(base_, overlay_);
   config_ = std::move(change.config);
+}
+
+Result<void, std::string> ManagedConfig::Commit(Change change) {
+  auto w = WriteFileAtomically(managed_path_, OverlayText(change.overlay));
+  if (!w.ok() && !keep_unsaved_) return Err(w.error());
+  overlay_ = std::move(change.overlay);
+  composed_ = Composed(base_, overlay_);
+  config_ = std::move(change.config);
+  if (!w.ok()) return Err(w.error());
   return {};
 }
 

@@ -22,6 +22,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "base/result.h"
 #include "engine/config.h"
@@ -70,8 +71,21 @@ class ManagedConfig {
   };
   Result<Change, std::string> Edit(const std::function<void(Editor&)>& edit) const;
 
-  // Writes the change's managed layer and makes it current. On a write error nothing changes.
+  // The configuration with the managed layer replaced by `overlay_text` (TOML, as OverlayText
+  // writes it; `origin` names it in errors), e.g. the cluster's shared copy.
+  Result<Change, std::string> Replace(std::string_view overlay_text,
+                                      const std::string& origin) const;
+  // The managed file's text for `overlay`.
+  std::string OverlayText(const toml::table& overlay) const;
+  const toml::table& overlay() const { return overlay_; }
+
+  // Writes the change's managed layer and makes it current. On a write error nothing changes,
+  // unless KeepUnsaved: then the change is current all the same and the error is returned (in a
+  // cluster the shared store holds the change and the file is only this node's cached copy).
   Result<void, std::string> Commit(Change change);
+  void KeepUnsaved() { keep_unsaved_ = true; }
+  // Makes the change current without writing the file (a later Commit writes it).
+  void CommitInMemory(Change change);
   // Reads the operator's file again (SIGHUP) under the same managed layer; current on success.
   Result<void, std::string> Reread();
 
@@ -86,6 +100,7 @@ class ManagedConfig {
   toml::table overlay_;  // the managed layer
   toml::table composed_;
   Config config_;
+  bool keep_unsaved_ = false;
 };
 
 }  // namespace mqb::engine

@@ -96,13 +96,28 @@ bool RoleOf(const JsonBody& b, httplib::Response& res, std::optional<Role>* out)
   return true;
 }
 
+// Answers an AuthStore error: 404 for "not found", 409 for "already exists" and for a change
+// another node made at the same moment, 503 when the cluster store cannot be reached, else 400.
+void StoreError(httplib::Response& res, const std::string& e) {
+  auto has = [&e](const char* s) { return e.find(s) != std::string::npos; };
+  if (has("cluster store is unreachable")) {
+    Error(res, 503, "SERVICE_UNAVAILABLE", e);
+  } else if (has("changed on another node")) {
+    Error(res, 409, "CONFLICT", e);
+  } else if (has("already exists")) {
+    Error(res, 409, "ALREADY_EXISTS", e);
+  } else if (has("not found")) {
+    Error(res, 404, "NOT_FOUND", e);
+  } else {
+    Error(res, 400, "BAD_REQUEST", e);
+  }
+}
+
 void Done(httplib::Response& res, const Result<void, std::string>& r, int status = 204) {
   if (r.ok()) {
     res.status = status;
   } else {
-    Error(res, r.error().find("not found") != std::string::npos ? 404 : 400,
-          r.error().find("not found") != std::string::npos ? "NOT_FOUND" : "BAD_REQUEST",
-          r.error());
+    StoreError(res, r.error());
   }
 }
 
@@ -168,10 +183,7 @@ void AddAccessRoutes(RouteTable& t, const Shared& s) {
           auto r = auth->AddUser(user, b->String("password").value_or(""), *role,
                                  b->String("description").value_or(""));
           if (!r.ok()) {
-            Error(res, r.error().find("already exists") != std::string::npos ? 409 : 400,
-                  r.error().find("already exists") != std::string::npos ? "ALREADY_EXISTS"
-                                                                        : "BAD_REQUEST",
-                  r.error());
+            StoreError(res, r.error());
             return;
           }
           JsonWriter w;
@@ -231,8 +243,7 @@ void AddAccessRoutes(RouteTable& t, const Shared& s) {
                                       b->String("desc").value_or(""),
                                       b->Bool("enable").value_or(true), *expiry);
           if (!r.ok()) {
-            const bool dup = r.error().find("already exists") != std::string::npos;
-            Error(res, dup ? 409 : 400, dup ? "ALREADY_EXISTS" : "BAD_REQUEST", r.error());
+            StoreError(res, r.error());
             return;
           }
           JsonWriter w;

@@ -1,5 +1,6 @@
 // Connectors, actions and sources: list, create, read, update, delete, enable, metrics, probes.
 #include <algorithm>
+#include <map>
 
 #include "engine/api/api_routes.h"
 #include "engine/api/management.h"
@@ -31,19 +32,9 @@ Status ChannelStatus(const Shared& s, const Config& c, bool enable, const std::s
   return ConnectorStatus(s, c, connector);
 }
 
-void WriteStatus(JsonWriter& w, const Shared& s, const Status& st) {
-  w.Key("status").String(st.status).Key("status_reason").String(st.reason);
-  w.Key("node_status")
-      .BeginArray()
-      .BeginObject()
-      .Key("node")
-      .String(s.options.node_name)
-      .Key("status")
-      .String(st.status)
-      .Key("status_reason")
-      .String(st.reason)
-      .EndObject()
-      .EndArray();
+void WriteStatus(JsonWriter& w, const Shared& s, ObjectKind kind, const std::string& name,
+                 const Status& st) {
+  WriteNodeStatus(w, s, kind, name, st.status, st.reason);
 }
 
 void WriteObject(JsonWriter& w, const Shared& s, const Config& c, ObjectKind kind,
@@ -52,7 +43,7 @@ void WriteObject(JsonWriter& w, const Shared& s, const Config& c, ObjectKind kin
   w.BeginObject();
   if (kind == ObjectKind::kConnector) {
     WriteConnectorConfig(w, c.connectors.at(name));
-    WriteStatus(w, s, ConnectorStatus(s, c, name));
+    WriteStatus(w, s, kind, name, ConnectorStatus(s, c, name));
     w.Key("actions").BeginArray();
     for (const auto& [n, a] : c.actions) {
       if (a.connector == name) w.String("mqtt:" + n);
@@ -65,7 +56,7 @@ void WriteObject(JsonWriter& w, const Shared& s, const Config& c, ObjectKind kin
   } else if (kind == ObjectKind::kAction) {
     const MqttActionConfig& a = c.actions.at(name);
     WriteActionConfig(w, a);
-    WriteStatus(w, s, ChannelStatus(s, c, a.enable, a.connector));
+    WriteStatus(w, s, kind, name, ChannelStatus(s, c, a.enable, a.connector));
     w.Key("rules").BeginArray();
     for (const auto& [rid, r] : c.rules) {
       for (const RuleActionConfig& ra : r.actions) {
@@ -79,7 +70,7 @@ void WriteObject(JsonWriter& w, const Shared& s, const Config& c, ObjectKind kin
   } else {
     const MqttSourceConfig& src = c.sources.at(name);
     WriteSourceConfig(w, src);
-    WriteStatus(w, s, ChannelStatus(s, c, src.enable, src.connector));
+    WriteStatus(w, s, kind, name, ChannelStatus(s, c, src.enable, src.connector));
   }
   w.Key("config_origin").String(m.Origin(kind, name));
   w.EndObject();
@@ -314,16 +305,12 @@ void AddMetrics(RouteTable& t, const Shared& s, const std::string& plural, bool 
           if (!NameOf(req, res, &name)) return;
           JsonWriter w;
           const bool found = find(name, [&](const ResourceMetrics& m) {
-            w.BeginObject().Key("id").String(std::string(req.matches[1])).Key("metrics");
-            WriteResourceMetrics(w, m, is_source);
-            w.Key("node_metrics")
-                .BeginArray()
-                .BeginObject()
-                .Key("node")
-                .String(s.options.node_name)
-                .Key("metrics");
-            WriteResourceMetrics(w, m, is_source);
-            w.EndObject().EndArray().EndObject();
+            JsonWriter own;
+            WriteResourceMetrics(own, m, is_source);
+            w.BeginObject().Key("id").String(std::string(req.matches[1]));
+            WriteNodeMetrics(w, s, is_source ? ObjectKind::kSource : ObjectKind::kAction, name,
+                             own.str());
+            w.EndObject();
           });
           if (!found) {
             Error(res, 404, "NOT_FOUND",
@@ -350,6 +337,49 @@ void AddMetrics(RouteTable& t, const Shared& s, const std::string& plural, bool 
 }
 
 }  // namespace
+
+void WriteLocalObjects(JsonWriter& w, const Shared& s) {
+  std::map<std::string, std::string> metrics[2];  // actions, sources
+  s.context.metrics->ForEachAction([&](const std::string& n, const ResourceMetrics& m) {
+    JsonWriter mw;
+    WriteResourceMetrics(mw, m, false);
+    metrics[0][n] = mw.str();
+  });
+  s.context.metrics->ForEachSource([&](const std::string& n, const ResourceMetrics& m) {
+    JsonWriter mw;
+    WriteResourceMetrics(mw, m, true);
+    metrics[1][n] = mw.str();
+  });
+  auto one = [&](const std::string& name, const Status& st, const std::string* m) {
+    w.Key(name).BeginObject().Key("status").String(st.status);
+    w.Key("status_reason").String(st.reason);
+    if (m != nullptr) w.Key("metrics").Raw(*m);
+    w.EndObject();
+  };
+  auto find = [&](int i, const std::string& n) -> const std::string* {
+    auto it = metrics[i].find(n);
+    return it == metrics[i].end() ? nullptr : &it->second;
+  };
+  if (s.context.management == nullptr) return;
+  const std::shared_ptr<const Config> c = s.context.management->config();
+  w.Key("connectors").BeginObject();
+  for (const auto& [n, cc] : c->connectors) one(n, ConnectorStatus(s, *c, n), nullptr);
+  w.EndObject().Key("actions").BeginObject();
+  for (const auto& [n, a] : c->actions) {
+    one(n, ChannelStatus(s, *c, a.enable, a.connector), find(0, n));
+  }
+  w.EndObject().Key("sources").BeginObject();
+  for (const auto& [n, src] : c->sources) {
+    one(n, ChannelStatus(s, *c, src.enable, src.connector), find(1, n));
+  }
+  w.EndObject().Key("rules").BeginObject();
+  s.context.metrics->ForEachRule([&](const std::string& id, const RuleMetrics& m) {
+    w.Key(id).BeginObject().Key("metrics");
+    WriteRuleMetrics(w, m);
+    w.EndObject();
+  });
+  w.EndObject();
+}
 
 void AddObjectRoutes(RouteTable& t, const Shared& s) {
   AddMetrics(t, s, "actions", false);

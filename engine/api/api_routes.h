@@ -17,6 +17,7 @@
 
 #include "engine/api/api_server.h"
 #include "engine/api/auth_store.h"
+#include "engine/json_writer.h"
 #include "engine/managed_config.h"
 
 namespace mqb::engine::api {
@@ -51,6 +52,21 @@ void AddAccessRoutes(RouteTable& t, const Shared& s);  // login, users, api keys
 // The web console's embedded files (GET /, /index.html, /assets/...), public and outside the
 // route table (dashboard_routes.cc).
 void AddDashboardRoutes(httplib::Server& s);
+
+// Cluster views (cluster_merge.cc): this node's value merged with the other nodes'
+// (ApiContext::cluster; without one, this node's alone).
+// "status" (or "inconsistent"), "status_reason" and "node_status" of an object.
+void WriteNodeStatus(JsonWriter& w, const Shared& s, ObjectKind kind, const std::string& name,
+                     const std::string& status, const std::string& reason);
+// "metrics" (summed over the nodes) and "node_metrics"; `own` is this node's metrics object.
+void WriteNodeMetrics(JsonWriter& w, const Shared& s, ObjectKind kind, const std::string& name,
+                      const std::string& own);
+// GET /nodes: an array of every node's entry (`own` is this node's), or with `only` that node's
+// entry alone; false if `only` is not a live node.
+bool WriteNodes(JsonWriter& w, const Shared& s, const std::string& own, const std::string& only);
+// This node's own status of every connector, action and source and the counters of every action,
+// source and rule, as keys "connectors", "actions", "sources", "rules" (api_objects.cc).
+void WriteLocalObjects(JsonWriter& w, const Shared& s);
 
 void Error(httplib::Response& res, int status, std::string_view code, const std::string& message);
 void Json(httplib::Response& res, const std::string& body, int status = 200);

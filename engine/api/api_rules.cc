@@ -68,16 +68,11 @@ void AddRuleMetrics(RouteTable& t, const Shared& s) {
           const std::string id = req.matches[1];
           JsonWriter w;
           if (!find(id, [&](const RuleMetrics& m) {
-                w.BeginObject().Key("id").String(id).Key("metrics");
-                WriteRuleMetrics(w, m);
-                w.Key("node_metrics")
-                    .BeginArray()
-                    .BeginObject()
-                    .Key("node")
-                    .String(s.options.node_name)
-                    .Key("metrics");
-                WriteRuleMetrics(w, m);
-                w.EndObject().EndArray().EndObject();
+                JsonWriter own;
+                WriteRuleMetrics(own, m);
+                w.BeginObject().Key("id").String(id);
+                WriteNodeMetrics(w, s, ObjectKind::kRule, id, own.str());
+                w.EndObject();
               })) {
             Error(res, 404, "NOT_FOUND", "rule \"" + id + "\" not found");
             return;

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "engine/api/api_routes.h"
+#include "engine/api/cluster_view.h"
 #include "engine/commands.h"
 #include "engine/json_writer.h"
 #include "engine/metrics_render.h"
@@ -114,6 +115,41 @@ int64_t ResidentBytes() {
   return resident * 4096;
 }
 
+// This node's GET /api/v5/nodes entry.
+std::string NodeInfo(const api::Shared& s) {
+  auto up = std::chrono::steady_clock::now() - s.started;
+  JsonWriter w;
+  w.BeginObject()
+      .Key("node")
+      .String(s.options.node_name)
+      .Key("node_status")
+      .String("running")
+      .Key("version")
+      .String(kVersion)
+      .Key("uptime")
+      .Int(std::chrono::duration_cast<std::chrono::milliseconds>(up).count())
+      .Key("connections")
+      .Uint(s.context.client_count ? s.context.client_count() : 0)
+      .Key("memory_used")
+      .Int(ResidentBytes());
+  if (s.context.cluster != nullptr) {
+    const StoreState st = s.context.cluster->State();
+    w.Key("cluster")
+        .BeginObject()
+        .Key("store")
+        .String(st.store)
+        .Key("status")
+        .String(st.status)
+        .Key("reason")
+        .String(st.reason)
+        .Key("revision")
+        .Int(st.revision)
+        .EndObject();
+  }
+  w.EndObject();
+  return w.str();
+}
+
 void AddNodeRoutes(api::RouteTable& t, const api::Shared& s) {
   t.Add("GET", "/api/v5/status", Access::kPublic, "Health check: node, version, uptime",
         [&s](const httplib::Request&, httplib::Response& res, const Principal&) {
@@ -127,43 +163,26 @@ void AddNodeRoutes(api::RouteTable& t, const api::Shared& s) {
               .Key("version")
               .String(kVersion)
               .Key("uptime_seconds")
-              .Int(std::chrono::duration_cast<std::chrono::seconds>(up).count())
-              .EndObject();
+              .Int(std::chrono::duration_cast<std::chrono::seconds>(up).count());
+          if (s.context.cluster != nullptr) {
+            w.Key("cluster").String(s.context.cluster->State().status);
+          }
+          w.EndObject();
           Json(res, w.str());
         });
-  auto node = [&s](JsonWriter& w) {
-    auto up = std::chrono::steady_clock::now() - s.started;
-    w.BeginObject()
-        .Key("node")
-        .String(s.options.node_name)
-        .Key("node_status")
-        .String("running")
-        .Key("version")
-        .String(kVersion)
-        .Key("uptime")
-        .Int(std::chrono::duration_cast<std::chrono::milliseconds>(up).count())
-        .Key("connections")
-        .Uint(s.context.client_count ? s.context.client_count() : 0)
-        .Key("memory_used")
-        .Int(ResidentBytes())
-        .EndObject();
-  };
   t.Add("GET", "/api/v5/nodes", Access::kRead, "The cluster's nodes",
-        [node](const httplib::Request&, httplib::Response& res, const Principal&) {
+        [&s](const httplib::Request&, httplib::Response& res, const Principal&) {
           JsonWriter w;
-          w.BeginArray();
-          node(w);
-          w.EndArray();
+          api::WriteNodes(w, s, NodeInfo(s), "");
           Json(res, w.str());
         });
   t.Add("GET", "/api/v5/nodes/{node}", Access::kRead, "One node",
-        [node, &s](const httplib::Request& req, httplib::Response& res, const Principal&) {
-          if (req.matches[1] != s.options.node_name) {
+        [&s](const httplib::Request& req, httplib::Response& res, const Principal&) {
+          JsonWriter w;
+          if (!api::WriteNodes(w, s, NodeInfo(s), req.matches[1])) {
             Error(res, 404, "NOT_FOUND", "node " + std::string(req.matches[1]) + " not found");
             return;
           }
-          JsonWriter w;
-          node(w);
           Json(res, w.str());
         });
   t.Add("GET", "/api/v5/metrics", Access::kRead, "Every rule, action, source and connector",
@@ -259,6 +278,7 @@ void ApiServer::Routes() {
   auto shared = std::make_shared<api::Shared>(api::Shared{options_, context_, {}});
   started_ = std::chrono::steady_clock::now();
   shared->started = started_;
+  shared_ = shared;
   api::RouteTable table;
   AddNodeRoutes(table, *shared);
   api::AddObjectRoutes(table, *shared);
@@ -394,6 +414,15 @@ void ApiServer::Stop() {
     server_->stop();
     thread_.join();
   }
+}
+
+std::string ApiServer::LocalStatus() const {
+  if (!shared_) return "{}";
+  JsonWriter w;
+  w.BeginObject().Key("node").String(options_.node_name).Key("info").Raw(NodeInfo(*shared_));
+  api::WriteLocalObjects(w, *shared_);
+  w.EndObject();
+  return w.str();
 }
 
 }  // namespace mqb::engine

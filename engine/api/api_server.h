@@ -37,6 +37,10 @@ class Server;
 namespace mqb::engine {
 
 class Management;
+class ClusterView;
+namespace api {
+struct Shared;
+}
 
 struct ApiOptions {
   std::string host = "127.0.0.1";
@@ -50,6 +54,7 @@ struct ApiContext {
   AuthStore* auth = nullptr;             // required
   Management* management = nullptr;      // null: no configuration routes (metrics only)
   std::function<size_t()> client_count;  // the embedded broker's clients (may be empty)
+  ClusterView* cluster = nullptr;        // the other nodes (null: this node alone)
 };
 
 enum class Access { kPublic, kRead, kWrite };
@@ -74,6 +79,9 @@ class ApiServer {
   void Stop();
   uint16_t port() const { return bound_port_; }
   const std::vector<RouteInfo>& routes() const { return routes_; }
+  // This node's status document for the cluster: {"node", "info" (its GET /nodes entry),
+  // "connectors", "actions", "sources", "rules"} (engine/cluster publishes it). Any thread.
+  std::string LocalStatus() const;
 
  private:
   void Routes();
@@ -86,6 +94,7 @@ class ApiServer {
   uint16_t bound_port_ = 0;
   std::string tls_error_;  // why the TLS context could not be set up (written once, in the ctor)
   std::chrono::steady_clock::time_point started_;
+  std::shared_ptr<const api::Shared> shared_;  // what the handlers share (set by Routes)
 };
 
 }  // namespace mqb::engine

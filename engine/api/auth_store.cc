@@ -13,6 +13,7 @@
 #include <charconv>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <span>
 
 #include "engine/atomic_file.h"
@@ -357,6 +358,26 @@ Result<void, std::string> AuthStore::LoadBootstrap() {
   return ForEachLine(options_.bootstrap_file, true, parse);
 }
 
+void AuthStore::SetPublisher(Publisher publish) {
+  std::lock_guard lock(mu_);
+  publish_ = std::move(publish);
+}
+
+Result<void, std::string> AuthStore::ReplaceFile(const std::string& file, const std::string& text) {
+  if (file != "users" && file != "api_keys") return Err("unknown file " + file);
+  if (options_.data_dir.empty()) return Err("no data_dir to keep " + file + " in");
+  std::lock_guard lock(mu_);
+  MQB_RETURN_IF_ERROR(WriteFileAtomically(options_.data_dir + "/" + file, text, 0600));
+  Refresh();
+  return {};
+}
+
+std::string AuthStore::FileText(const std::string& file) const {
+  if (options_.data_dir.empty()) return {};
+  std::ifstream in(options_.data_dir + "/" + file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
 Result<void, std::string> AuthStore::CommitUsers(const std::function<void(UserMap&)>& edit) {
   UserMap next = users_;
   edit(next);
@@ -366,6 +387,7 @@ Result<void, std::string> AuthStore::CommitUsers(const std::function<void(UserMa
       text += name + ":" + RoleName(u.info.role) + ":" + u.password + ":" +
               EncodeField(u.info.description) + "\n";
     }
+    if (publish_) MQB_RETURN_IF_ERROR(publish_("users", text));
     MQB_RETURN_IF_ERROR(WriteFileAtomically(options_.data_dir + "/users", text, 0600));
     users_stamp_ = FileStamp::Of(options_.data_dir + "/users");
   }
@@ -387,6 +409,7 @@ Result<void, std::string> AuthStore::CommitKeys(const std::function<void(KeyMap&
               std::to_string(k.info.created_at_ms) + ":" + k.secret + ":" +
               EncodeField(k.info.description) + "\n";
     }
+    if (publish_) MQB_RETURN_IF_ERROR(publish_("api_keys", text));
     MQB_RETURN_IF_ERROR(WriteFileAtomically(options_.data_dir + "/api_keys", text, 0600));
     keys_stamp_ = FileStamp::Of(options_.data_dir + "/api_keys");
   }

@@ -129,6 +129,17 @@ class AuthStore {
   AuthStore(const AuthStore&) = delete;
   AuthStore& operator=(const AuthStore&) = delete;
 
+  // Cluster mode (engine/cluster): every change of the users or api_keys file is first handed to
+  // `publish` with the file's name ("users", "api_keys") and new text, under the store's lock;
+  // an error refuses the change and is returned as the change's error. Set before serving.
+  using Publisher =
+      std::function<Result<void, std::string>(const std::string& file, const std::string& text)>;
+  void SetPublisher(Publisher publish);
+  // Replaces the users or api_keys file with `text` (another node's version) and reads it.
+  Result<void, std::string> ReplaceFile(const std::string& file, const std::string& text);
+  // The users or api_keys file's text ("" when there is none).
+  std::string FileText(const std::string& file) const;
+
   // Users. Every change is written to the users file before it takes effect; on a write error
   // nothing changes. Errors: "invalid user name ...", "password must be at least 8 characters",
   // "user X already exists", "user X not found", "cannot delete the last administrator",
@@ -263,6 +274,7 @@ class AuthStore {
   std::unordered_map<std::string, Session> sessions_;       // by SHA-256 of the token
   std::unordered_map<std::string, FailureCount> failures_;  // by peer address
   std::unordered_map<std::string, CachedBasic> basic_cache_;  // by SHA-256 of the header
+  Publisher publish_;
 };
 
 }  // namespace mqb::engine

@@ -1,6 +1,7 @@
 target_sources(mqb_engine PRIVATE ${CMAKE_CURRENT_LIST_DIR}/api_server.cc
                                   ${CMAKE_CURRENT_LIST_DIR}/auth_store.cc
-                                  ${CMAKE_CURRENT_LIST_DIR}/dashboard_routes.cc)
+                                  ${CMAKE_CURRENT_LIST_DIR}/dashboard_routes.cc
+                                  ${CMAKE_CURRENT_LIST_DIR}/cluster_merge.cc)
 # The API serves the web console's embedded files (engine/dashboard). A tree configured before
 # the console existed keeps its cached MQB_ENGINE_AREAS, which lacks it.
 if(NOT "dashboard" IN_LIST MQB_ENGINE_AREAS)

@@ -128,6 +128,18 @@ void Bridge::ListOnly() {
   metrics_.ListOnly(rules, actions, sources, connectors);
 }
 
+Result<void, std::string> Bridge::Check(const Config& next) const {
+  if (!started_) return Err(std::string("not running"));
+  ReloadMerge merged = MergeForReload(*plan_->config, next);
+  MetricsRegistry scratch;
+  SourceIds ids = source_ids_;
+  ConnectorSlots slots = connector_slots_;
+  auto built =
+      Plan::Build(std::make_shared<const Config>(std::move(merged.config)), scratch, ids, slots);
+  if (!built.ok()) return Err(built.error());
+  return {};
+}
+
 Result<std::vector<std::string>, std::string> Bridge::Apply(Config next,
                                                             const std::string& restart) {
   if (!started_) return Err(std::string("not running"));

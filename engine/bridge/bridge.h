@@ -60,6 +60,9 @@ class Bridge final : public broker::PublishHook {
   // that wait for a restart (one line each), or why nothing was applied.
   // `restart` names a connector whose pool reconnects even if its settings are the same.
   Result<std::vector<std::string>, std::string> Apply(Config next, const std::string& restart = {});
+  // Whether Apply(next) would accept `next` (rules compile, names resolve), without changing
+  // anything: the plan is built against scratch metrics. Same thread as Apply.
+  Result<void, std::string> Check(const Config& next) const;
   Result<std::vector<std::string>, std::string> Reload(Config next) {
     return Apply(std::move(next));
   }

@@ -10,6 +10,7 @@
 #include "engine/api/auth_store.h"
 #include "engine/api/management.h"
 #include "engine/bridge/bridge.h"
+#include "engine/cluster/cluster.h"
 #include "engine/config.h"
 #include "engine/managed_config.h"
 
@@ -40,6 +41,41 @@ void Reload(Management& management, const std::string& path, Duration* status_in
   spdlog::info("configuration reloaded from {}", path);
 }
 
+// Takes the cluster's shared configuration, or seeds it with this node's managed layer when the
+// cluster has none yet. Returns the shared revision the configuration now comes from (0: none).
+int64_t JoinCluster(cluster::Cluster& cluster, ManagedConfig& store) {
+  store.KeepUnsaved();
+  auto fetched = cluster.FetchConfig();
+  if (!fetched.ok()) {
+    spdlog::warn(
+        "cluster: etcd unreachable ({}); starting from this node's copy of the last "
+        "configuration it applied ({}) and catching up when etcd is back",
+        fetched.error(), store.managed_path());
+    return 0;
+  }
+  if (!fetched.value()) {
+    auto written = cluster.Write(store.OverlayText(store.overlay()), 0);
+    if (written.ok() && written.value()) {
+      spdlog::info("cluster: the shared configuration starts from this node's managed layer");
+      return *written.value();
+    }
+    return 0;  // another node seeded it at the same moment: the watch brings it
+  }
+  const auto& [text, revision] = *fetched.value();
+  const std::string origin = "cluster configuration revision " + std::to_string(revision);
+  auto change = store.Replace(text, origin);
+  if (!change.ok()) {
+    spdlog::error("cluster: cannot apply {} on this node, starting from its cached copy: {}",
+                  origin, change.error());
+    return 0;
+  }
+  if (auto c = store.Commit(std::move(change.value())); !c.ok()) {
+    spdlog::warn("cluster: cannot write this node's cached copy: {}", c.error());
+  }
+  spdlog::info("cluster: starting from {}", origin);
+  return revision;
+}
+
 }  // namespace
 
 int RunBridge(const std::string& config_path) {
@@ -47,6 +83,17 @@ int RunBridge(const std::string& config_path) {
   if (!store.ok()) {
     std::fprintf(stderr, "error: %s\n", store.error().c_str());
     return 1;
+  }
+  // In a cluster, the shared configuration replaces this node's cached copy before anything
+  // starts; with etcd unreachable the node starts from that copy and catches up later.
+  std::unique_ptr<cluster::Cluster> cluster;
+  int64_t shared_revision = 0;
+  if (const ClusterConfig& cc = store.value()->config().cluster; cc.store == "etcd") {
+    const Config& file = store.value()->config();
+    cluster = std::make_unique<cluster::Cluster>(cluster::ClusterOptions{
+        cc, file.node.name,
+        file.api.enable ? file.api.host + ":" + std::to_string(file.api.port) : std::string()});
+    shared_revision = JoinCluster(*cluster, *store.value());
   }
   Config config = store.value()->config();
   for (const auto& w : config.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
@@ -84,6 +131,8 @@ int RunBridge(const std::string& config_path) {
     }
   }
 
+  if (cluster && auth) cluster->AttachAuth(auth.get());
+
   Duration status_interval = config.node.status_log_interval;
   bridge::Bridge bridge(config);
   auto started = bridge.Start();
@@ -92,6 +141,7 @@ int RunBridge(const std::string& config_path) {
     return 1;
   }
   Management management(std::move(store.value()), &bridge);
+  if (cluster) management.SetShared(cluster.get(), shared_revision);
   std::unique_ptr<ApiServer> api;
   if (config.api.enable) {
     ApiOptions ao;
@@ -103,6 +153,7 @@ int RunBridge(const std::string& config_path) {
     ctx.metrics = &bridge.metrics();
     ctx.auth = auth.get();
     ctx.management = &management;
+    ctx.cluster = cluster.get();
     ctx.client_count = [&bridge]() -> size_t {
       return bridge.broker() ? bridge.broker()->client_count() : 0;
     };
@@ -113,6 +164,10 @@ int RunBridge(const std::string& config_path) {
       bridge.Stop(std::chrono::milliseconds(0));
       return 1;
     }
+  }
+  if (cluster) {
+    const std::string bare = "{\"node\":\"" + config.node.name + "\"}";
+    cluster->Start(&management, [&api, bare] { return api ? api->LocalStatus() : bare; });
   }
   std::string ports;
   for (uint16_t p : bridge.broker_ports()) ports += (ports.empty() ? "" : ",") + std::to_string(p);
@@ -140,6 +195,7 @@ int RunBridge(const std::string& config_path) {
       next_status = now + status_interval;
     }
   }
+  if (cluster) cluster->Stop();
   if (api) api->Stop();
   bridge.Stop();
   spdlog::info("stopped");

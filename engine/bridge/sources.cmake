@@ -16,3 +16,9 @@ if(MQB_SANITIZE OR MQB_FUZZ)
   set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/pipeline.cc
     PROPERTIES COMPILE_OPTIONS "-fno-sanitize=vptr")
 endif()
+# `mqbridge run` joins a cluster through engine/cluster. A tree configured before the cluster
+# existed keeps its cached MQB_ENGINE_AREAS, which lacks it.
+if(NOT "cluster" IN_LIST MQB_ENGINE_AREAS)
+  message(FATAL_ERROR "engine/bridge needs the cluster area; reconfigure with "
+                      "-DMQB_ENGINE_AREAS=\"${MQB_ENGINE_AREAS};cluster\"")
+endif()
