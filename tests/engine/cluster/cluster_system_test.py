@@ -10,6 +10,8 @@ import os
 import re
 import shutil
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -84,6 +86,93 @@ class Node(Bridge):
         self.proc = None
 
 
+class Proxy:
+    """A TCP proxy in front of the remote that can cut one node off: a connection whose first
+    packet (the MQTT CONNECT) carries a blocked client id is closed with a reset, and so is every
+    open one that did."""
+
+    def __init__(self, upstream_port):
+        self.upstream = upstream_port
+        self.blocked = set()
+        self.conns = []  # (first packet, client socket, upstream socket)
+        self.lock = threading.Lock()
+        self.server = socket.socket()
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind((HOST, 0))
+        self.server.listen(64)
+        self.port = self.server.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _is_blocked(self, first):
+        return any(b.encode() in first for b in self.blocked)
+
+    def _accept(self):
+        while True:
+            try:
+                c, _ = self.server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
+
+    def _serve(self, c):
+        try:
+            first = c.recv(65536)
+            with self.lock:
+                blocked = self._is_blocked(first)
+            if blocked or not first:
+                self._reset(c)
+                return
+            u = socket.create_connection((HOST, self.upstream))
+            u.sendall(first)
+            with self.lock:
+                self.conns.append((first, c, u))
+            threading.Thread(target=self._pump, args=(u, c), daemon=True).start()
+            self._pump(c, u)
+        except OSError:
+            pass
+
+    @staticmethod
+    def _pump(a, b):
+        try:
+            while True:
+                data = a.recv(65536)
+                if not data:
+                    break
+                b.sendall(data)
+        except OSError:
+            pass
+        for x in (a, b):
+            try:
+                x.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    @staticmethod
+    def _reset(sock):
+        # Linger 0 makes the close a reset; the shutdown wakes the pump blocked on the socket.
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        try:
+            sock.close()
+        except OSError:
+            pass
+
+    def block(self, token):
+        with self.lock:
+            self.blocked.add(token)
+            for first, c, u in self.conns:
+                if token.encode() in first:
+                    self._reset(c)
+                    self._reset(u)
+
+    def unblock(self, token):
+        with self.lock:
+            self.blocked.discard(token)
+
+
 def start_cluster(binary, work, n=3):
     etcd = Etcd(work)
     nodes = [Node(binary, os.path.join(work, "n%d" % i), "n%d@127.0.0.1" % i, etcd)
@@ -139,11 +228,14 @@ def scenario_shared_config(binary, work):
                     "connector applied")
     applied_s = time.time() - t0
     check(applied_s < 5, "applied on every node within 5 s (%.2f s)" % applied_s)
+    print("a connector made on n1 is on n2 and n3 after %.0f ms (polled every 50 ms)"
+          % (applied_s * 1000))
 
     def pinned_view(o):
         st = node_status(o)
         return (len(st) == 3 and st["n1@127.0.0.1"][0] == "connected" and
-                st["n2@127.0.0.1"][0] == "connected" and st["n3@127.0.0.1"][0] == "disconnected")
+                st["n2@127.0.0.1"][0] == "connected" and st["n3@127.0.0.1"][0] == "disconnected"
+                and "not configured" not in st["n3@127.0.0.1"][1])
     wait_everywhere(nodes, "/api/v5/connectors/mqtt:pinned", pinned_view, "per-node status")
     o = n2.ok("GET", "/api/v5/connectors/mqtt:pinned")
     check(o["status"] == "inconsistent", "status inconsistent: %s" % o["status"])
@@ -170,6 +262,29 @@ def scenario_shared_config(binary, work):
     wait_for(lambda: n1.call("GET", "/api/v5/nodes",
                              auth=(key["api_key"], key["api_secret"]))[0] == 401,
              "the key deleted on n3 is refused by n1")
+
+    # Cut n3 off from the remote with a proxy: only n3 turns disconnected, with its reason, and
+    # the status is inconsistent until the proxy lets it through again.
+    proxy = Proxy(remote.port)
+    pids = [{"node": "n%d@127.0.0.1" % i, "ids": [{"clientid": "via-n%d" % i, "username": "u1",
+                                                    "password": "p1"}]} for i in (1, 2, 3)]
+    n1.ok("POST", "/api/v5/connectors", connector("proxied", proxy.port, static_clientids=pids))
+    wait_everywhere(nodes, "/api/v5/connectors/mqtt:proxied",
+                    lambda o: o["status"] == "connected" and len(o["node_status"]) == 3,
+                    "proxied connector connected on every node")
+    proxy.block("via-n3")
+    wait_everywhere(nodes, "/api/v5/connectors/mqtt:proxied",
+                    lambda o: o["status"] == "inconsistent" and
+                    node_status(o)["n3@127.0.0.1"][0] == "disconnected" and
+                    node_status(o)["n3@127.0.0.1"][1] != "" and
+                    node_status(o)["n1@127.0.0.1"][0] == "connected",
+                    "n3 cut off, the others connected")
+    reason = node_status(n1.ok("GET", "/api/v5/connectors/mqtt:proxied"))["n3@127.0.0.1"][1]
+    check(reason != "", "n3's reason is given: %r" % reason)
+    print("n3 cut off by the proxy: %s" % reason)
+    proxy.unblock("via-n3")
+    wait_everywhere(nodes, "/api/v5/connectors/mqtt:proxied",
+                    lambda o: o["status"] == "connected", "n3 reconnected", 30)
 
     # A connector without ids for n3: its node_status says so.
     ids2 = [{"node": i["node"], "ids": [dict(i["ids"][0], clientid="two-" + i["ids"][0]["clientid"])]}
@@ -209,10 +324,11 @@ def scenario_shared_config(binary, work):
     attempts = [int(a) for n in (n1, n2) for a in re.findall(r"first \(attempt (\d+)\)", n.log())]
     print("concurrent writes: %d, lost races: %d, most in a row: %d"
           % (len(results), len(attempts), max(attempts or [0])))
-    want = set("c-%s-%d" % (t, i) for t in "ab" for i in range(8)) | {"pinned", "pinned2", "shared"}
+    want = set("c-%s-%d" % (t, i) for t in "ab" for i in range(8)) | {"pinned", "pinned2", "shared",
+                                                                      "proxied"}
     for node in nodes:
         wait_for(lambda: set(c["name"] for c in get(node, "/api/v5/connectors") or []) == want,
-                 "all 19 connectors on " + node.name)
+                 "all 20 connectors on " + node.name)
     descriptions = set(get(node, "/api/v5/connectors/mqtt:shared")["description"] for node in nodes)
     check(len(descriptions) == 1 and descriptions.pop() in ("a-7", "b-7"),
           "every node has the same last write")
