@@ -14,6 +14,9 @@ ReloadMerge MergeForReload(const Config& running, Config next) {
     out.ignored.push_back("[broker] changed: applied after a restart");
   }
   if (!(next.api == running.api)) out.ignored.push_back("[api] changed: applied after a restart");
+  if (!(next.cluster == running.cluster)) {
+    out.ignored.push_back("[cluster] changed: applied after a restart");
+  }
   NodeConfig a = next.node, b = running.node;
   a.log_level = b.log_level;  // applied at once by the caller
   a.status_log_interval = b.status_log_interval;
@@ -21,6 +24,7 @@ ReloadMerge MergeForReload(const Config& running, Config next) {
 
   next.broker = running.broker;
   next.api = running.api;
+  next.cluster = running.cluster;
   next.node.name = running.node.name;
   next.node.io_threads = running.node.io_threads;
   next.node.data_dir = running.node.data_dir;

@@ -353,7 +353,14 @@ std::vector<PeerNode> Cluster::Peers() {
   auto kvs = peers_client_->GetPrefix(Key("/status/"));
   if (!kvs.ok()) {
     Unreachable(kvs.error().message);
-    return peers_;  // the last known view
+    // The last known view, marked: nothing is known of the peers while etcd is away.
+    for (PeerNode& p : peers_) {
+      const std::string running = "\"node_status\":\"running\"";
+      if (auto at = p.node_info.find(running); at != std::string::npos) {
+        p.node_info.replace(at, running.size(), "\"node_status\":\"unknown\"");
+      }
+    }
+    return peers_;
   }
   simdjson::dom::parser parser;
   std::vector<PeerNode> peers;

@@ -66,6 +66,28 @@ Result<simdjson::dom::element, EtcdError> Parse(simdjson::dom::parser& parser,
   return doc.value();
 }
 
+// cpp-httplib's error as a reason a user can act on.
+std::string Why(httplib::Error e) {
+  switch (e) {
+    case httplib::Error::Connection:
+      return "cannot connect (connection refused or no route)";
+    case httplib::Error::ConnectionTimeout:
+      return "connect timed out";
+    case httplib::Error::Read:
+      return "no answer (timed out or the connection closed)";
+    case httplib::Error::Write:
+      return "cannot send the request";
+    case httplib::Error::SSLConnection:
+      return "TLS handshake failed";
+    case httplib::Error::SSLLoadingCerts:
+      return "cannot load the TLS certificates ([cluster.ssl] files)";
+    case httplib::Error::SSLServerVerification:
+      return "TLS: etcd's certificate is not trusted ([cluster.ssl] cacertfile)";
+    default:
+      return httplib::to_string(e);
+  }
+}
+
 // POSTs `body`. The gateway ends its error answers with a chunked trailer
 // (Grpc-Trailer-Content-Type) that cpp-httplib 0.11 cannot read: the status and body have arrived
 // by then, so such an answer counts as received.
@@ -144,7 +166,7 @@ Result<void, EtcdError> EtcdClient::Authenticate(size_t endpoint) {
   auto c = Connect(endpoint, options_.timeout_ms);
   auto res = Send(*c, "/v3/auth/authenticate", w.str(), "");
   if (!res) {
-    return Err(Unavailable(options_.endpoints[endpoint] + ": " + httplib::to_string(res.error())));
+    return Err(Unavailable(options_.endpoints[endpoint] + ": " + Why(res.error())));
   }
   simdjson::dom::parser parser;
   auto doc = Parse(parser, res->body);
@@ -166,7 +188,7 @@ Result<std::string, EtcdError> EtcdClient::CallOnce(size_t endpoint, const std::
   auto c = Connect(endpoint, read_timeout_ms > 0 ? read_timeout_ms : options_.timeout_ms);
   auto res = Send(*c, path, body, token_);
   const std::string& url = options_.endpoints[endpoint];
-  if (!res) return Err(Unavailable(url + ": " + httplib::to_string(res.error())));
+  if (!res) return Err(Unavailable(url + ": " + Why(res.error())));
   if (res->status >= 500 && res->status != 503) {
     return Err(Unavailable(url + ": HTTP " + std::to_string(res->status)));
   }
@@ -411,8 +433,7 @@ Result<void, EtcdError> EtcdClient::Watch(const std::string& key, bool prefix,
   if (stopped_) return {};
   if (!failure.empty()) return Err(Rejected(failure));
   if (!sent) {
-    return Err(
-        Unavailable(options_.endpoints[preferred_] + ": watch: " + httplib::to_string(error)));
+    return Err(Unavailable(options_.endpoints[preferred_] + ": watch: " + Why(error)));
   }
   return Err(Unavailable(options_.endpoints[preferred_] + ": watch ended (HTTP " +
                          std::to_string(res.status) + ")"));

@@ -1,4 +1,5 @@
-// Nodes: each node's status, version, uptime, connections and memory, and every connector's,
+// Nodes: each node's status, version, uptime, connections and memory (and in a cluster its
+// connection to the cluster store, with the reason when it is unreachable), and every connector's,
 // action's and source's status on each node. Where the nodes disagree (status "inconsistent"),
 // the table says which node is in which state and why, as the guide's troubleshooting expects.
 import * as api from './api.js';
@@ -22,16 +23,19 @@ export function NodesPage() {
   }, 3000);
   if (!data) return <Section title="Nodes"><ErrorNote error={error} /><p>Loading…</p></Section>;
   const names = data.nodes.map((n) => n.node);
+  const clustered = data.nodes.some((n) => n.cluster);
   const inconsistent = data.objects.filter((o) => o.status === 'inconsistent');
   return (
     <>
       <ErrorNote error={error} />
       <Section title="Nodes">
         <div class="table-wrap"><table>
-          <thead><tr><th>Node</th><th>Status</th><th>Version</th><th>Uptime</th><th class="num">Client connections</th><th class="num">Memory</th></tr></thead>
+          <thead><tr><th>Node</th><th>Status</th><th>Version</th><th>Uptime</th><th class="num">Client connections</th><th class="num">Memory</th>{clustered && <th>Cluster store</th>}</tr></thead>
           <tbody>{data.nodes.map((n) => (
             <tr data-name={n.node}><td>{n.node}</td><td><Badge status={n.node_status} /></td><td>{n.version}</td><td>{duration(n.uptime)}</td>
-              <td class="num">{fmt(n.connections)}</td><td class="num">{fmt(Math.round(n.memory_used / 1048576))} MiB</td></tr>))}</tbody>
+              <td class="num">{fmt(n.connections)}</td><td class="num">{fmt(Math.round(n.memory_used / 1048576))} MiB</td>
+              {clustered && <td>{n.cluster ? <>{n.cluster.store} <Badge status={n.cluster.status} reason={n.cluster.reason} />
+                {n.cluster.reason && <div class="reason">{n.cluster.reason}</div>}</> : '–'}</td>}</tr>))}</tbody>
         </table></div>
       </Section>
       {inconsistent.length > 0 && (
