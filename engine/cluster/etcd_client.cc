@@ -66,6 +66,33 @@ Result<simdjson::dom::element, EtcdError> Parse(simdjson::dom::parser& parser,
   return doc.value();
 }
 
+int64_t HeaderRevision(simdjson::dom::element doc) {
+  auto header = doc["header"];
+  return header.error() ? 0 : Int64(header.value(), "revision");
+}
+
+// An answer parsed and handed to `read(doc, text)`, which makes the call's result from it.
+template <typename T, typename F>
+Result<T, EtcdError> Parsed(Result<std::string, EtcdError> body, F read) {
+  if (!body.ok()) return Err(body.error());
+  simdjson::dom::parser parser;
+  auto doc = Parse(parser, body.value());
+  if (!doc.ok()) return Err(doc.error());
+  return read(doc.value(), body.value());
+}
+
+// A call whose answer carries nothing the caller needs.
+Result<void, EtcdError> Discard(Result<std::string, EtcdError> body) {
+  if (!body.ok()) return Err(body.error());
+  return {};
+}
+
+std::string LeaseBody(int64_t lease) {
+  JsonWriter w;
+  w.BeginObject().Key("ID").String(std::to_string(lease)).EndObject();
+  return w.str();
+}
+
 // cpp-httplib's error as a reason a user can act on.
 std::string Why(httplib::Error e) {
   switch (e) {
@@ -230,42 +257,38 @@ Result<std::string, EtcdError> EtcdClient::Call(const std::string& path, const s
   return Err(last);
 }
 
-Result<std::optional<KeyValue>, EtcdError> EtcdClient::Get(const std::string& key,
+Result<std::vector<KeyValue>, EtcdError> EtcdClient::Range(const std::string& key,
+                                                           const std::string& range_end,
                                                            int64_t* revision) {
   JsonWriter w;
-  w.BeginObject().Key("key").String(Base64Encode(key)).EndObject();
-  auto body = Call("/v3/kv/range", w.str());
-  if (!body.ok()) return Err(body.error());
-  simdjson::dom::parser parser;
-  auto doc = Parse(parser, body.value());
-  if (!doc.ok()) return Err(doc.error());
-  if (revision) *revision = Int64(doc.value()["header"].value_unsafe(), "revision");
-  auto kvs = doc.value()["kvs"].get_array();
-  if (kvs.error() || kvs.value().size() == 0) return std::optional<KeyValue>();
-  return std::optional<KeyValue>(ParseKv(kvs.value().at(0).value_unsafe()));
+  w.BeginObject().Key("key").String(Base64Encode(key));
+  if (!range_end.empty()) w.Key("range_end").String(Base64Encode(range_end));
+  w.EndObject();
+  return Parsed<std::vector<KeyValue>>(
+      Call("/v3/kv/range", w.str()),
+      [revision](simdjson::dom::element doc,
+                 const std::string&) -> Result<std::vector<KeyValue>, EtcdError> {
+        if (revision) *revision = HeaderRevision(doc);
+        std::vector<KeyValue> out;
+        auto kvs = doc["kvs"].get_array();
+        if (!kvs.error()) {
+          for (simdjson::dom::element kv : kvs.value()) out.push_back(ParseKv(kv));
+        }
+        return out;
+      });
+}
+
+Result<std::optional<KeyValue>, EtcdError> EtcdClient::Get(const std::string& key,
+                                                           int64_t* revision) {
+  auto kvs = Range(key, "", revision);
+  if (!kvs.ok()) return Err(kvs.error());
+  if (kvs.value().empty()) return std::optional<KeyValue>();
+  return std::optional<KeyValue>(std::move(kvs.value().front()));
 }
 
 Result<std::vector<KeyValue>, EtcdError> EtcdClient::GetPrefix(const std::string& prefix,
                                                                int64_t* revision) {
-  JsonWriter w;
-  w.BeginObject()
-      .Key("key")
-      .String(Base64Encode(prefix))
-      .Key("range_end")
-      .String(Base64Encode(PrefixEnd(prefix)))
-      .EndObject();
-  auto body = Call("/v3/kv/range", w.str());
-  if (!body.ok()) return Err(body.error());
-  simdjson::dom::parser parser;
-  auto doc = Parse(parser, body.value());
-  if (!doc.ok()) return Err(doc.error());
-  if (revision) *revision = Int64(doc.value()["header"].value_unsafe(), "revision");
-  std::vector<KeyValue> out;
-  auto kvs = doc.value()["kvs"].get_array();
-  if (!kvs.error()) {
-    for (simdjson::dom::element kv : kvs.value()) out.push_back(ParseKv(kv));
-  }
-  return out;
+  return Range(prefix, PrefixEnd(prefix), revision);
 }
 
 Result<int64_t, EtcdError> EtcdClient::Put(const std::string& key, const std::string& value,
@@ -274,12 +297,11 @@ Result<int64_t, EtcdError> EtcdClient::Put(const std::string& key, const std::st
   w.BeginObject().Key("key").String(Base64Encode(key)).Key("value").String(Base64Encode(value));
   if (lease != 0) w.Key("lease").String(std::to_string(lease));
   w.EndObject();
-  auto body = Call("/v3/kv/put", w.str());
-  if (!body.ok()) return Err(body.error());
-  simdjson::dom::parser parser;
-  auto doc = Parse(parser, body.value());
-  if (!doc.ok()) return Err(doc.error());
-  return Int64(doc.value()["header"].value_unsafe(), "revision");
+  return Parsed<int64_t>(
+      Call("/v3/kv/put", w.str()),
+      [](simdjson::dom::element doc, const std::string&) -> Result<int64_t, EtcdError> {
+        return HeaderRevision(doc);
+      });
 }
 
 Result<std::optional<int64_t>, EtcdError> EtcdClient::CompareAndPut(const std::string& key,
@@ -293,57 +315,47 @@ Result<std::optional<int64_t>, EtcdError> EtcdClient::CompareAndPut(const std::s
   w.Key("success").BeginArray().BeginObject().Key("request_put").BeginObject();
   w.Key("key").String(k).Key("value").String(Base64Encode(value)).EndObject().EndObject();
   w.EndArray().EndObject();
-  auto body = Call("/v3/kv/txn", w.str());
-  if (!body.ok()) return Err(body.error());
-  simdjson::dom::parser parser;
-  auto doc = Parse(parser, body.value());
-  if (!doc.ok()) return Err(doc.error());
-  auto succeeded = doc.value()["succeeded"].get_bool();
-  if (succeeded.error() || !succeeded.value()) return std::optional<int64_t>();
-  return std::optional<int64_t>(Int64(doc.value()["header"].value_unsafe(), "revision"));
+  return Parsed<std::optional<int64_t>>(
+      Call("/v3/kv/txn", w.str()),
+      [](simdjson::dom::element doc,
+         const std::string&) -> Result<std::optional<int64_t>, EtcdError> {
+        auto succeeded = doc["succeeded"].get_bool();
+        if (succeeded.error() || !succeeded.value()) return std::optional<int64_t>();
+        return std::optional<int64_t>(HeaderRevision(doc));
+      });
 }
 
 Result<void, EtcdError> EtcdClient::Delete(const std::string& key) {
   JsonWriter w;
   w.BeginObject().Key("key").String(Base64Encode(key)).EndObject();
-  auto body = Call("/v3/kv/deleterange", w.str());
-  if (!body.ok()) return Err(body.error());
-  return {};
+  return Discard(Call("/v3/kv/deleterange", w.str()));
 }
 
 Result<int64_t, EtcdError> EtcdClient::GrantLease(int64_t ttl_seconds) {
   JsonWriter w;
   w.BeginObject().Key("TTL").String(std::to_string(ttl_seconds)).EndObject();
-  auto body = Call("/v3/lease/grant", w.str());
-  if (!body.ok()) return Err(body.error());
-  simdjson::dom::parser parser;
-  auto doc = Parse(parser, body.value());
-  if (!doc.ok()) return Err(doc.error());
-  const int64_t id = Int64(doc.value(), "ID");
-  if (id == 0) return Err(Rejected("etcd granted no lease: " + String(doc.value(), "error")));
-  return id;
+  return Parsed<int64_t>(
+      Call("/v3/lease/grant", w.str()),
+      [](simdjson::dom::element doc, const std::string&) -> Result<int64_t, EtcdError> {
+        const int64_t id = Int64(doc, "ID");
+        if (id == 0) return Err(Rejected("etcd granted no lease: " + String(doc, "error")));
+        return id;
+      });
 }
 
 Result<int64_t, EtcdError> EtcdClient::KeepAlive(int64_t lease) {
-  JsonWriter w;
-  w.BeginObject().Key("ID").String(std::to_string(lease)).EndObject();
-  auto body = Call("/v3/lease/keepalive", w.str());
-  if (!body.ok()) return Err(body.error());
   // A stream of one message: {"result": {"ID": ..., "TTL": ...}}; TTL absent once it expired.
-  simdjson::dom::parser parser;
-  auto doc = Parse(parser, body.value());
-  if (!doc.ok()) return Err(doc.error());
-  auto result = doc.value()["result"];
-  if (result.error()) return Err(Rejected("etcd: keepalive: " + body.value()));
-  return Int64(result.value(), "TTL");
+  return Parsed<int64_t>(
+      Call("/v3/lease/keepalive", LeaseBody(lease)),
+      [](simdjson::dom::element doc, const std::string& text) -> Result<int64_t, EtcdError> {
+        auto result = doc["result"];
+        if (result.error()) return Err(Rejected("etcd: keepalive: " + text));
+        return Int64(result.value(), "TTL");
+      });
 }
 
 Result<void, EtcdError> EtcdClient::RevokeLease(int64_t lease) {
-  JsonWriter w;
-  w.BeginObject().Key("ID").String(std::to_string(lease)).EndObject();
-  auto body = Call("/v3/lease/revoke", w.str());
-  if (!body.ok()) return Err(body.error());
-  return {};
+  return Discard(Call("/v3/lease/revoke", LeaseBody(lease)));
 }
 
 Result<std::string, EtcdError> EtcdClient::Lock(const std::string& name, int64_t lease,
@@ -351,22 +363,19 @@ Result<std::string, EtcdError> EtcdClient::Lock(const std::string& name, int64_t
   JsonWriter w;
   w.BeginObject().Key("name").String(Base64Encode(name));
   w.Key("lease").String(std::to_string(lease)).EndObject();
-  auto body = Call("/v3/lock/lock", w.str(), wait_ms);
-  if (!body.ok()) return Err(body.error());
-  simdjson::dom::parser parser;
-  auto doc = Parse(parser, body.value());
-  if (!doc.ok()) return Err(doc.error());
-  auto key = Base64Decode(String(doc.value(), "key"));
-  if (!key || key->empty()) return Err(Rejected("etcd: lock: " + body.value()));
-  return *key;
+  return Parsed<std::string>(
+      Call("/v3/lock/lock", w.str(), wait_ms),
+      [](simdjson::dom::element doc, const std::string& text) -> Result<std::string, EtcdError> {
+        auto key = Base64Decode(String(doc, "key"));
+        if (!key || key->empty()) return Err(Rejected("etcd: lock: " + text));
+        return *key;
+      });
 }
 
 Result<void, EtcdError> EtcdClient::Unlock(const std::string& lock_key) {
   JsonWriter w;
   w.BeginObject().Key("key").String(Base64Encode(lock_key)).EndObject();
-  auto body = Call("/v3/lock/unlock", w.str());
-  if (!body.ok()) return Err(body.error());
-  return {};
+  return Discard(Call("/v3/lock/unlock", w.str()));
 }
 
 Result<void, EtcdError> EtcdClient::Watch(const std::string& key, bool prefix,

@@ -105,6 +105,9 @@ class EtcdClient {
   Result<std::string, EtcdError> CallOnce(size_t endpoint, const std::string& path,
                                           const std::string& body, int read_timeout_ms,
                                           bool* auth_expired);
+  // The keys from `key` up to `range_end` (empty: `key` alone).
+  Result<std::vector<KeyValue>, EtcdError> Range(const std::string& key,
+                                                 const std::string& range_end, int64_t* revision);
   std::unique_ptr<httplib::Client> Connect(size_t endpoint, int read_timeout_ms) const;
   Result<void, EtcdError> Authenticate(size_t endpoint);
 
